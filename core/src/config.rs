@@ -1,0 +1,361 @@
+//! The client configuration, the token, and turning operations into
+//! `http::Request`s.
+
+use std::fmt;
+use std::net::IpAddr;
+use std::time::Duration;
+
+use http::header::{HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, USER_AGENT};
+use http::{Method, Request, Uri};
+
+use crate::endpoints::Endpoint;
+use crate::error::RequestError;
+
+/// The public DigitalOcean API.
+pub const DEFAULT_ENDPOINT: &str = "https://api.digitalocean.com";
+
+/// The default user agent: `doapi-rust/<version>`.
+pub const DEFAULT_USER_AGENT: &str = concat!("doapi-rust/", env!("CARGO_PKG_VERSION"));
+
+/// The page size asked for by default: DigitalOcean's maximum, so a listing
+/// costs as few requests as possible.
+pub const DEFAULT_PER_PAGE: u32 = 200;
+
+/// DigitalOcean's largest `per_page`.
+pub const MAX_PER_PAGE: u32 = 200;
+
+/// An API token. Its `Debug` and `Display` never show it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Token(String);
+
+impl Token {
+    /// Takes a token as a user may paste it: surrounding whitespace and
+    /// quotes are removed. Refused if nothing is left or if it holds
+    /// characters an HTTP header cannot carry.
+    pub fn new(raw: &str) -> Result<Self, RequestError> {
+        let t = raw.trim().trim_matches(|c| c == '"' || c == '\'').trim();
+        if t.is_empty() {
+            return Err(RequestError::InvalidToken("empty"));
+        }
+        if !t.bytes().all(|b| b.is_ascii_graphic()) {
+            return Err(RequestError::InvalidToken(
+                "only visible ASCII characters are allowed",
+            ));
+        }
+        Ok(Token(t.to_owned()))
+    }
+
+    fn header(&self) -> HeaderValue {
+        // Visible ASCII only (checked in `new`), so this cannot fail.
+        let mut v = HeaderValue::from_str(&format!("Bearer {}", self.0))
+            .unwrap_or_else(|_| HeaderValue::from_static("Bearer"));
+        v.set_sensitive(true);
+        v
+    }
+}
+
+impl fmt::Debug for Token {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Token(<redacted>)")
+    }
+}
+
+impl fmt::Display for Token {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
+/// scheme, host, port: what the token is pinned to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Origin {
+    scheme: String,
+    host: String,
+    port: u16,
+}
+
+impl Origin {
+    fn of(uri: &Uri) -> Option<Origin> {
+        let scheme = uri.scheme_str()?.to_ascii_lowercase();
+        let default_port = match scheme.as_str() {
+            "https" => 443,
+            "http" => 80,
+            _ => return None,
+        };
+        let auth = uri.authority()?;
+        Some(Origin {
+            host: auth.host().to_ascii_lowercase(),
+            port: auth.port_u16().unwrap_or(default_port),
+            scheme,
+        })
+    }
+
+    fn is_loopback(&self) -> bool {
+        let host = self.host.trim_start_matches('[').trim_end_matches(']');
+        host == "localhost" || host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
+    }
+}
+
+/// Everything needed to build requests: endpoint, token, user agent, page
+/// size, and the wait defaults the adapters use.
+#[derive(Clone, Debug)]
+pub struct Config {
+    endpoint: String,
+    origin: Origin,
+    token: Token,
+    user_agent: String,
+    per_page: u32,
+    /// Time between polls of a wait (doapi's `wait_interval`); default 2 s.
+    pub wait_interval: Duration,
+    /// How long a wait may last before it fails with a timeout (doapi's
+    /// `wait_time`); `None` waits without limit. Default 30 minutes.
+    pub wait_time: Option<Duration>,
+}
+
+impl Config {
+    /// A configuration for the public API with the given token.
+    pub fn new(token: Token) -> Self {
+        let uri = Uri::from_static(DEFAULT_ENDPOINT);
+        Config {
+            endpoint: DEFAULT_ENDPOINT.to_owned(),
+            origin: Origin::of(&uri).unwrap_or(Origin {
+                scheme: "https".into(),
+                host: "api.digitalocean.com".into(),
+                port: 443,
+            }),
+            token,
+            user_agent: DEFAULT_USER_AGENT.to_owned(),
+            per_page: DEFAULT_PER_PAGE,
+            wait_interval: Duration::from_secs(2),
+            wait_time: Some(Duration::from_secs(30 * 60)),
+        }
+    }
+
+    /// Sends requests to another endpoint (`scheme://host[:port][/prefix]`,
+    /// without `/v2`). Plain `http://` is refused unless the host is a
+    /// loopback address; see [`Config::with_insecure_endpoint`].
+    pub fn with_endpoint(self, endpoint: &str) -> Result<Self, RequestError> {
+        self.set_endpoint(endpoint, false)
+    }
+
+    /// Like [`Config::with_endpoint`], but also takes plain `http://` to a
+    /// host that is not a loopback address. The token then crosses the
+    /// network unencrypted: only for networks you trust.
+    pub fn with_insecure_endpoint(self, endpoint: &str) -> Result<Self, RequestError> {
+        self.set_endpoint(endpoint, true)
+    }
+
+    fn set_endpoint(mut self, endpoint: &str, allow_http: bool) -> Result<Self, RequestError> {
+        let endpoint = endpoint.trim().trim_end_matches('/');
+        let bad = |reason: &str| RequestError::InvalidUrl {
+            url: endpoint.to_owned(),
+            reason: reason.to_owned(),
+        };
+        let uri: Uri = endpoint.parse().map_err(|_| bad("not a URL"))?;
+        let origin = Origin::of(&uri).ok_or_else(|| bad("need an http or https URL"))?;
+        if uri.query().is_some() {
+            return Err(bad("an endpoint has no query"));
+        }
+        if origin.scheme == "http" && !allow_http && !origin.is_loopback() {
+            return Err(RequestError::InsecureEndpoint(endpoint.to_owned()));
+        }
+        self.endpoint = endpoint.to_owned();
+        self.origin = origin;
+        Ok(self)
+    }
+
+    /// Sets the user agent.
+    pub fn with_user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = user_agent.into();
+        self
+    }
+
+    /// Sets the page size of listings, clamped to 1..=200.
+    pub fn with_per_page(mut self, per_page: u32) -> Self {
+        self.per_page = per_page.clamp(1, MAX_PER_PAGE);
+        self
+    }
+
+    /// The endpoint, without a trailing slash.
+    pub fn endpoint(&self) -> &str {
+        &self.endpoint
+    }
+
+    /// The page size of listings.
+    pub fn per_page(&self) -> u32 {
+        self.per_page
+    }
+
+    /// The user agent.
+    pub fn user_agent(&self) -> &str {
+        &self.user_agent
+    }
+
+    /// Whether `url` (absolute) is on the endpoint's origin, the only one
+    /// the token is sent to.
+    pub fn is_same_origin(&self, url: &str) -> bool {
+        url.parse::<Uri>()
+            .ok()
+            .and_then(|u| Origin::of(&u))
+            .is_some_and(|o| o == self.origin)
+    }
+
+    /// The request for an operation. For listings, use
+    /// [`Config::list_request`], which adds `per_page`.
+    pub fn request<E: Endpoint>(&self, op: &E) -> Result<Request<Vec<u8>>, RequestError> {
+        op.validate()?;
+        let mut url = self.resolve(&op.path())?;
+        append_query(&mut url, &op.query());
+        let body = op
+            .body()
+            .map(|b| serde_json::to_vec(&b).unwrap_or_default());
+        self.build(op.method(), &url, body)
+    }
+
+    /// The first request of a listing: the operation's request with
+    /// `per_page` added (unless the operation sets it).
+    pub fn list_request<E: Endpoint>(&self, op: &E) -> Result<Request<Vec<u8>>, RequestError> {
+        op.validate()?;
+        let mut query = op.query();
+        if !query.iter().any(|(k, _)| k == "per_page") {
+            query.push(("per_page".into(), self.per_page.to_string()));
+        }
+        let mut url = self.resolve(&op.path())?;
+        append_query(&mut url, &query);
+        self.build(op.method(), &url, None)
+    }
+
+    /// A `GET` of an absolute URL, such as a listing's `links.pages.next`.
+    /// Refused unless it is on the endpoint's origin.
+    pub fn get_url(&self, url: &str) -> Result<Request<Vec<u8>>, RequestError> {
+        self.check_origin(url)?;
+        self.build(Method::GET, url, None)
+    }
+
+    /// Resolves a path (`/v2/...`) or absolute URL to a full URL on the
+    /// endpoint's origin.
+    pub fn resolve(&self, path_or_url: &str) -> Result<String, RequestError> {
+        if path_or_url.starts_with('/') {
+            Ok(format!("{}{}", self.endpoint, path_or_url))
+        } else {
+            self.check_origin(path_or_url)?;
+            Ok(path_or_url.to_owned())
+        }
+    }
+
+    fn check_origin(&self, url: &str) -> Result<(), RequestError> {
+        if self.is_same_origin(url) {
+            Ok(())
+        } else {
+            Err(RequestError::ForeignOrigin {
+                url: url.to_owned(),
+                endpoint: self.endpoint.clone(),
+            })
+        }
+    }
+
+    fn build(
+        &self,
+        method: Method,
+        url: &str,
+        body: Option<Vec<u8>>,
+    ) -> Result<Request<Vec<u8>>, RequestError> {
+        let mut req = Request::builder()
+            .method(method)
+            .uri(url)
+            .header(AUTHORIZATION, self.token.header())
+            .header(ACCEPT, "application/json")
+            .header(
+                USER_AGENT,
+                HeaderValue::from_str(&self.user_agent)
+                    .unwrap_or_else(|_| HeaderValue::from_static(DEFAULT_USER_AGENT)),
+            );
+        if body.is_some() {
+            req = req.header(CONTENT_TYPE, "application/json");
+        }
+        req.body(body.unwrap_or_default())
+            .map_err(|e| RequestError::InvalidUrl {
+                url: url.to_owned(),
+                reason: e.to_string(),
+            })
+    }
+}
+
+/// Appends `?k=v&...`, percent-encoded, to a URL.
+fn append_query(url: &mut String, query: &[(String, String)]) {
+    for (i, (k, v)) in query.iter().enumerate() {
+        url.push(if i == 0 && !url.contains('?') { '?' } else { '&' });
+        encode_into(url, k);
+        url.push('=');
+        encode_into(url, v);
+    }
+}
+
+/// Percent-encodes everything but RFC 3986's unreserved characters.
+pub(crate) fn encode_into(out: &mut String, s: &str) {
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+}
+
+/// A path segment, percent-encoded.
+pub(crate) fn segment(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    encode_into(&mut out, s);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn token_is_trimmed_and_never_shown() {
+        let t = Token::new("  \"dop_v1_secret\"\n").unwrap();
+        assert_eq!(t.0, "dop_v1_secret");
+        assert!(!format!("{t:?} {t}").contains("secret"));
+        assert_eq!(Token::new(" '' "), Err(RequestError::InvalidToken("empty")));
+        assert!(Token::new("a b").is_err());
+        let c = Config::new(t);
+        assert!(!format!("{c:?}").contains("secret"));
+    }
+
+    #[test]
+    fn plain_http_only_to_loopback() {
+        let c = || Config::new(Token::new("t").unwrap());
+        assert!(c().with_endpoint("http://127.0.0.1:8080").is_ok());
+        assert!(c().with_endpoint("http://localhost:1/").is_ok());
+        assert!(c().with_endpoint("http://[::1]:99").is_ok());
+        assert_eq!(
+            c().with_endpoint("http://10.0.0.1").unwrap_err(),
+            RequestError::InsecureEndpoint("http://10.0.0.1".into())
+        );
+        assert!(c().with_insecure_endpoint("http://10.0.0.1").is_ok());
+        assert!(c().with_endpoint("ftp://x").is_err());
+        assert_eq!(c().with_endpoint("https://x.test/").unwrap().endpoint(), "https://x.test");
+    }
+
+    #[test]
+    fn origin_pinning() {
+        let c = Config::new(Token::new("t").unwrap());
+        assert!(c.is_same_origin("https://api.digitalocean.com/v2/droplets?page=2"));
+        assert!(c.is_same_origin("https://API.digitalocean.com:443/v2/x"));
+        assert!(!c.is_same_origin("http://api.digitalocean.com/v2/x"));
+        assert!(!c.is_same_origin("https://api.digitalocean.com.evil.test/v2/x"));
+        assert!(!c.is_same_origin("https://api.digitalocean.com:8443/v2/x"));
+        assert!(!c.is_same_origin("/v2/droplets"));
+        let err = c.get_url("https://evil.test/v2/droplets").unwrap_err();
+        assert!(matches!(err, RequestError::ForeignOrigin { .. }));
+    }
+
+    #[test]
+    fn query_is_encoded() {
+        let mut url = "https://h/p".to_owned();
+        append_query(&mut url, &[("tag_name".into(), "env:prod & x".into())]);
+        assert_eq!(url, "https://h/p?tag_name=env%3Aprod%20%26%20x");
+    }
+}

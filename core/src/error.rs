@@ -1,0 +1,214 @@
+//! Errors of the core: the API said no, a body did not decode, or the
+//! request was refused before anything was sent.
+//!
+//! Transport failures belong to the adapters; the core only sees their
+//! [`TransportErrorKind`](crate::TransportErrorKind) through the machines.
+
+use std::fmt;
+
+use http::StatusCode;
+
+use crate::models::ErrorBody;
+use crate::ratelimit::{RateLimit, ResponseInfo};
+
+/// Longest slice of a response body kept in an error.
+pub const BODY_SNIPPET_LEN: usize = 512;
+
+/// Every error the core reports.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// DigitalOcean answered with an error status.
+    #[error(transparent)]
+    Api(#[from] ApiError),
+    /// A response body did not match the model it should decode into.
+    #[error(transparent)]
+    Decode(#[from] DecodeError),
+    /// The request was refused before anything was sent.
+    #[error(transparent)]
+    Request(#[from] RequestError),
+}
+
+impl Error {
+    /// The API error, if this is one.
+    pub fn api(&self) -> Option<&ApiError> {
+        match self {
+            Error::Api(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// Whether DigitalOcean answered 404 `not_found`.
+    pub fn is_not_found(&self) -> bool {
+        self.api().is_some_and(ApiError::is_not_found)
+    }
+
+    /// Whether DigitalOcean answered 429 `too_many_requests`.
+    pub fn is_rate_limited(&self) -> bool {
+        self.api().is_some_and(ApiError::is_rate_limited)
+    }
+}
+
+/// An error response from DigitalOcean (doapi's `DOAPIError`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApiError {
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// DigitalOcean's error id (`not_found`, `too_many_requests`,
+    /// `unprocessable_entity`, ...), when the body had one.
+    pub id: Option<String>,
+    /// The body's message, or a slice of the body when it was not DigitalOcean's
+    /// error JSON.
+    pub message: String,
+    /// The request id: the body's, else the `x-request-id` header.
+    pub request_id: Option<String>,
+    /// The rate limit the error response reported.
+    pub rate_limit: Option<RateLimit>,
+    /// How many times the request was sent.
+    pub attempts: u32,
+}
+
+impl ApiError {
+    /// Builds the error from a non-success response.
+    pub fn from_response(info: &ResponseInfo, body: &[u8]) -> Self {
+        let parsed = serde_json::from_slice::<ErrorBody>(body).ok();
+        let (id, message, body_request_id) = match parsed {
+            Some(b) => (Some(b.id), b.message, b.request_id),
+            None => (None, snippet(body), None),
+        };
+        ApiError {
+            status: info.status,
+            id,
+            message,
+            request_id: body_request_id.or_else(|| info.request_id.clone()),
+            rate_limit: info.rate_limit,
+            attempts: 1,
+        }
+    }
+
+    /// 404 `not_found`.
+    pub fn is_not_found(&self) -> bool {
+        self.status == StatusCode::NOT_FOUND
+    }
+
+    /// 429 `too_many_requests`.
+    pub fn is_rate_limited(&self) -> bool {
+        self.status == StatusCode::TOO_MANY_REQUESTS
+    }
+
+    /// 5xx: DigitalOcean failed, not the request.
+    pub fn is_server_error(&self) -> bool {
+        self.status.is_server_error()
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "DigitalOcean answered {}", self.status)?;
+        if let Some(id) = &self.id {
+            write!(f, " {id}")?;
+        }
+        write!(f, ": {}", self.message)?;
+        if let Some(r) = &self.request_id {
+            write!(f, " (request id {r})")?;
+        }
+        if self.attempts > 1 {
+            write!(f, " after {} attempts", self.attempts)?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+/// A response body that did not decode.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("cannot decode the response body at `{path}`: {message}; body starts {snippet:?}")]
+pub struct DecodeError {
+    /// Where in the JSON the decoding failed, such as `droplets[3].networks.v4`
+    /// (`.` for the top level).
+    pub path: String,
+    /// What was wrong there.
+    pub message: String,
+    /// The start of the body, at most [`BODY_SNIPPET_LEN`] bytes.
+    pub snippet: String,
+}
+
+impl DecodeError {
+    /// Builds the error for a body.
+    pub fn new(path: impl Into<String>, message: impl Into<String>, body: &[u8]) -> Self {
+        DecodeError {
+            path: path.into(),
+            message: message.into(),
+            snippet: snippet(body),
+        }
+    }
+}
+
+/// The start of a body as text, at most [`BODY_SNIPPET_LEN`] bytes.
+pub(crate) fn snippet(body: &[u8]) -> String {
+    let cut = &body[..body.len().min(BODY_SNIPPET_LEN)];
+    String::from_utf8_lossy(cut).into_owned()
+}
+
+/// A request refused before anything was sent.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum RequestError {
+    /// A name or other required text was empty.
+    #[error("{what} must not be empty")]
+    Empty {
+        /// What was empty.
+        what: &'static str,
+    },
+    /// A droplet name DigitalOcean would refuse.
+    #[error("invalid droplet name {name:?}: {reason}")]
+    InvalidDropletName {
+        /// The name given.
+        name: String,
+        /// Why it is refused.
+        reason: &'static str,
+    },
+    /// More droplets in one create call than DigitalOcean allows.
+    #[error("{count} names in one create: DigitalOcean creates at most {max} droplets per request")]
+    TooManyNames {
+        /// How many names were given.
+        count: usize,
+        /// The limit.
+        max: usize,
+    },
+    /// An action body without a `type`, or a `type` the target does not take.
+    #[error("invalid action: {0}")]
+    InvalidAction(String),
+    /// Some other argument DigitalOcean would refuse.
+    #[error("invalid {what}: {reason}")]
+    InvalidArgument {
+        /// The argument.
+        what: &'static str,
+        /// Why.
+        reason: String,
+    },
+    /// The token was empty, or not something an HTTP header can carry.
+    #[error("invalid API token: {0}")]
+    InvalidToken(&'static str),
+    /// A URL that could not be parsed.
+    #[error("invalid URL {url:?}: {reason}")]
+    InvalidUrl {
+        /// The URL.
+        url: String,
+        /// Why.
+        reason: String,
+    },
+    /// A URL on another origin than the configured endpoint: the token is
+    /// only ever sent to the endpoint's origin.
+    #[error("refusing to send the token to {url:?}: not the endpoint's origin {endpoint:?}")]
+    ForeignOrigin {
+        /// The URL asked for.
+        url: String,
+        /// The configured endpoint.
+        endpoint: String,
+    },
+    /// A plain-HTTP endpoint that is not a loopback address, without opt-in.
+    #[error("refusing to send the token over plain HTTP to {0:?}; use https, a loopback address, or opt in")]
+    InsecureEndpoint(String),
+}

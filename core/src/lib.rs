@@ -1,0 +1,35 @@
+//! # doapi-core
+//!
+//! The sans-IO core of doapi, a DigitalOcean API v2 client: every operation
+//! as a value ([`endpoints`]), lossless typed models ([`models`]), errors,
+//! rate limits, and the state machines that page, poll and retry. It builds
+//! `http::Request`s and reads `http::Response`s; it never opens a socket,
+//! never reads a clock and never sleeps. The adapters `doapi-blocking` and
+//! `doapi-async` drive it with real I/O.
+//!
+//! ```
+//! use doapi_core::{Config, Token, endpoints::{Endpoint, ListDroplets}};
+//!
+//! let config = Config::new(Token::new("my-token")?);
+//! let req = config.list_request(&ListDroplets { tag_name: Some("web".into()) })?;
+//! assert_eq!(req.uri(), "https://api.digitalocean.com/v2/droplets?tag_name=web&per_page=200");
+//! assert_eq!(req.headers()["user-agent"], doapi_core::DEFAULT_USER_AGENT);
+//! # Ok::<(), doapi_core::RequestError>(())
+//! ```
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+#![cfg_attr(not(test), warn(clippy::unwrap_used, clippy::expect_used))]
+
+pub use http;
+
+pub mod config;
+pub mod decode;
+pub mod endpoints;
+pub mod error;
+pub mod models;
+pub mod ratelimit;
+
+pub use config::{Config, Token, DEFAULT_ENDPOINT, DEFAULT_PER_PAGE, DEFAULT_USER_AGENT};
+pub use decode::{Page, Reply};
+pub use error::{ApiError, DecodeError, Error, RequestError};
+pub use ratelimit::{RateLimit, ResponseInfo};

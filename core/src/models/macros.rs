@@ -1,0 +1,194 @@
+//! The two macros every model is written with.
+//!
+//! `model!` declares a struct whose known JSON keys become typed fields and
+//! whose other keys are kept in `extra`, with a hand-rolled one-pass
+//! `Deserialize` (no `#[serde(flatten)]`, which costs about twice the time)
+//! and a `Serialize` that gives back the JSON the value was decoded from.
+//!
+//! `string_enum!` declares a string enum with an `Unknown(String)` variant,
+//! so a value DigitalOcean adds later decodes and re-encodes unchanged.
+
+/// Declares a lossless model. See the module docs.
+///
+/// ```text
+/// model! {
+///     /// Docs.
+///     pub struct Name {
+///         required { /// Docs.
+///                    field: Type = "json_key", }
+///         optional { /// Docs.
+///                    field: Type = "json_key", }
+///     }
+/// }
+/// ```
+///
+/// Required fields are plain `Type` and a missing key is a decode error.
+/// Optional fields are `Option<Type>`: an absent key and `null` both give
+/// `None`; a `null` is also remembered in `extra` so that encoding writes it
+/// back (and an absent key stays absent).
+macro_rules! model {
+    (
+        $(#[$meta:meta])*
+        pub struct $name:ident {
+            required {
+                $( $(#[$rmeta:meta])* $rf:ident : $rty:ty = $rjson:literal, )*
+            }
+            optional {
+                $( $(#[$ometa:meta])* $of:ident : $oty:ty = $ojson:literal, )*
+            }
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq)]
+        pub struct $name {
+            $( $(#[$rmeta])* pub $rf: $rty, )*
+            $( $(#[$ometa])* pub $of: ::core::option::Option<$oty>, )*
+            /// Every field of the JSON object that this model does not know,
+            /// plus the known optional fields that were `null`, so the value
+            /// re-encodes to the JSON it was decoded from.
+            pub extra: $crate::models::Extra,
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
+                #[allow(non_camel_case_types)]
+                enum Field { $($rf,)* $($of,)* Other(::std::string::String) }
+
+                struct FieldVisitor;
+                impl<'de> ::serde::de::Visitor<'de> for FieldVisitor {
+                    type Value = Field;
+                    fn expecting(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                        f.write_str("a field name")
+                    }
+                    fn visit_str<E: ::serde::de::Error>(self, v: &str) -> ::core::result::Result<Field, E> {
+                        Ok(match v {
+                            $($rjson => Field::$rf,)*
+                            $($ojson => Field::$of,)*
+                            other => Field::Other(other.to_owned()),
+                        })
+                    }
+                }
+                impl<'de> ::serde::Deserialize<'de> for Field {
+                    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+                        d.deserialize_identifier(FieldVisitor)
+                    }
+                }
+
+                struct Visitor;
+                impl<'de> ::serde::de::Visitor<'de> for Visitor {
+                    type Value = $name;
+                    fn expecting(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                        f.write_str(concat!("a ", stringify!($name), " object"))
+                    }
+                    fn visit_map<A: ::serde::de::MapAccess<'de>>(self, mut map: A) -> ::core::result::Result<$name, A::Error> {
+                        $( let mut $rf: ::core::option::Option<$rty> = None; )*
+                        $( let mut $of: ::core::option::Option<$oty> = None; )*
+                        let mut extra = $crate::models::Extra::new();
+                        while let Some(key) = map.next_key::<Field>()? {
+                            match key {
+                                $( Field::$rf => $rf = Some(map.next_value()?), )*
+                                $( Field::$of => match map.next_value::<::core::option::Option<$oty>>()? {
+                                    Some(v) => $of = Some(v),
+                                    None => { extra.insert($ojson.to_owned(), ::serde_json::Value::Null); }
+                                }, )*
+                                Field::Other(k) => { extra.insert(k, map.next_value()?); }
+                            }
+                        }
+                        Ok($name {
+                            $( $rf: $rf.ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field($rjson))?, )*
+                            $( $of, )*
+                            extra,
+                        })
+                    }
+                }
+                deserializer.deserialize_map(Visitor)
+            }
+        }
+
+        impl ::serde::Serialize for $name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
+                use ::serde::ser::SerializeMap;
+                let mut map = serializer.serialize_map(None)?;
+                $( map.serialize_entry($rjson, &self.$rf)?; )*
+                $( if let Some(v) = &self.$of { map.serialize_entry($ojson, v)?; } )*
+                for (k, v) in &self.extra {
+                    // A key written above wins over a stale entry in `extra`.
+                    let written = match k.as_str() {
+                        $( $rjson => true, )*
+                        $( $ojson => self.$of.is_some(), )*
+                        _ => false,
+                    };
+                    if !written {
+                        map.serialize_entry(k, v)?;
+                    }
+                }
+                map.end()
+            }
+        }
+    };
+}
+
+/// Declares a string enum that keeps unknown values. See the module docs.
+macro_rules! string_enum {
+    (
+        $(#[$meta:meta])*
+        pub enum $name:ident {
+            $( $(#[$vmeta:meta])* $variant:ident = $json:literal, )*
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        pub enum $name {
+            $( $(#[$vmeta])* $variant, )*
+            /// A value this version of the crate does not know, kept as sent.
+            Unknown(::std::string::String),
+        }
+
+        impl $name {
+            /// The string DigitalOcean uses for this value.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $( Self::$variant => $json, )*
+                    Self::Unknown(s) => s,
+                }
+            }
+        }
+
+        impl ::core::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl ::core::convert::From<&str> for $name {
+            fn from(s: &str) -> Self {
+                match s {
+                    $( $json => Self::$variant, )*
+                    other => Self::Unknown(other.to_owned()),
+                }
+            }
+        }
+
+        impl ::serde::Serialize for $name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
+                struct Visitor;
+                impl<'de> ::serde::de::Visitor<'de> for Visitor {
+                    type Value = $name;
+                    fn expecting(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                        f.write_str("a string")
+                    }
+                    fn visit_str<E: ::serde::de::Error>(self, v: &str) -> ::core::result::Result<$name, E> {
+                        Ok($name::from(v))
+                    }
+                }
+                deserializer.deserialize_str(Visitor)
+            }
+        }
+    };
+}

@@ -1,0 +1,49 @@
+use serde_json::Number;
+
+model! {
+    /// A region (datacenter) where resources can be created.
+    pub struct Region {
+        required {
+            /// Display name, such as `New York 3`.
+            name: String = "name",
+            /// Unique slug, such as `nyc3`.
+            slug: String = "slug",
+            /// Features available in the region.
+            features: Vec<String> = "features",
+            /// Whether new resources can be created there.
+            available: bool = "available",
+            /// Slugs of the sizes available there.
+            sizes: Vec<String> = "sizes",
+        }
+        optional {}
+    }
+}
+
+model! {
+    /// A droplet size (plan).
+    pub struct Size {
+        required {
+            /// Unique slug, such as `s-1vcpu-1gb`.
+            slug: String = "slug",
+            /// RAM in megabytes.
+            memory: u64 = "memory",
+            /// Number of virtual CPUs.
+            vcpus: u64 = "vcpus",
+            /// Disk size in gigabytes.
+            disk: u64 = "disk",
+            /// Outbound transfer allowance in terabytes.
+            transfer: Number = "transfer",
+            /// Monthly price in US dollars.
+            price_monthly: Number = "price_monthly",
+            /// Hourly price in US dollars.
+            price_hourly: Number = "price_hourly",
+            /// Slugs of the regions where the size is available.
+            regions: Vec<String> = "regions",
+            /// Whether droplets of this size can be created.
+            available: bool = "available",
+            /// A description, such as `Basic`.
+            description: String = "description",
+        }
+        optional {}
+    }
+}
