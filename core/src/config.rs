@@ -284,7 +284,11 @@ impl Config {
 /// Appends `?k=v&...`, percent-encoded, to a URL.
 fn append_query(url: &mut String, query: &[(String, String)]) {
     for (i, (k, v)) in query.iter().enumerate() {
-        url.push(if i == 0 && !url.contains('?') { '?' } else { '&' });
+        url.push(if i == 0 && !url.contains('?') {
+            '?'
+        } else {
+            '&'
+        });
         encode_into(url, k);
         url.push('=');
         encode_into(url, v);
@@ -336,7 +340,10 @@ mod tests {
         );
         assert!(c().with_insecure_endpoint("http://10.0.0.1").is_ok());
         assert!(c().with_endpoint("ftp://x").is_err());
-        assert_eq!(c().with_endpoint("https://x.test/").unwrap().endpoint(), "https://x.test");
+        assert_eq!(
+            c().with_endpoint("https://x.test/").unwrap().endpoint(),
+            "https://x.test"
+        );
     }
 
     #[test]

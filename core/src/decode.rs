@@ -224,7 +224,11 @@ mod tests {
         let body = br#"{"droplets": [{"id": 1}, {"id": "x"}], "meta": {"total": 2}}"#;
         let err = page::<crate::models::Kernel>(body, "droplets").unwrap_err();
         assert_eq!(err.path, "droplets[0]");
-        assert!(err.message.contains("missing field `name`"), "{}", err.message);
+        assert!(
+            err.message.contains("missing field `name`"),
+            "{}",
+            err.message
+        );
         let err = one::<Droplet>(b"{\"droplet\": 5}", "droplet").unwrap_err();
         assert_eq!(err.path, "droplet");
         let err = one::<Droplet>(b"{}", "droplet").unwrap_err();

@@ -95,7 +95,10 @@ mod tests {
         h.insert("ratelimit-reset", "1444931833".parse().unwrap());
         let rl = RateLimit::from_headers(&h).unwrap();
         assert_eq!((rl.limit, rl.remaining, rl.reset), (5000, 4816, 1444931833));
-        assert_eq!(rl.reset_at().unwrap().to_rfc3339(), "2015-10-15T17:57:13+00:00");
+        assert_eq!(
+            rl.reset_at().unwrap().to_rfc3339(),
+            "2015-10-15T17:57:13+00:00"
+        );
         h.insert("ratelimit-remaining", "lots".parse().unwrap());
         assert_eq!(RateLimit::from_headers(&h), None);
     }

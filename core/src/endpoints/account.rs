@@ -69,7 +69,10 @@ impl Endpoint for UpdateSshKey {
         Method::PUT
     }
     fn path(&self) -> String {
-        format!("/v2/account/keys/{}", super::PathSegment::segment(&self.key))
+        format!(
+            "/v2/account/keys/{}",
+            super::PathSegment::segment(&self.key)
+        )
     }
     fn body(&self) -> Option<Value> {
         json(self)

@@ -57,7 +57,10 @@ impl Endpoint for LastAction {
         vec![("per_page".into(), "1".into())]
     }
     fn decode(&self, body: &[u8]) -> Result<Option<Action>, DecodeError> {
-        Ok(decode::page::<Action>(body, "actions")?.items.into_iter().next())
+        Ok(decode::page::<Action>(body, "actions")?
+            .items
+            .into_iter()
+            .next())
     }
 }
 

@@ -124,7 +124,9 @@ impl Endpoint for CreateDomainRecord {
     fn validate(&self) -> Result<(), RequestError> {
         non_empty("domain name", &self.domain)?;
         if self.record.kind.is_none() {
-            return Err(RequestError::Empty { what: "record type" });
+            return Err(RequestError::Empty {
+                what: "record type",
+            });
         }
         non_empty("record name", self.record.name.as_deref().unwrap_or(""))?;
         non_empty("record data", self.record.data.as_deref().unwrap_or(""))

@@ -4,7 +4,7 @@ use std::net::{IpAddr, Ipv4Addr};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use super::{Image, Region, Size};
+use super::{Image, Region, Size, StrList};
 
 string_enum! {
     /// The `status` of a droplet.
@@ -51,7 +51,7 @@ model! {
             /// Creation time.
             created_at: DateTime<Utc> = "created_at",
             /// Features enabled on the droplet (`backups`, `ipv6`, ...).
-            features: Vec<String> = "features",
+            features: StrList = "features",
             /// Ids of the backup images taken of the droplet.
             backup_ids: Vec<u64> = "backup_ids",
             /// Ids of the snapshot images taken of the droplet.
@@ -59,7 +59,7 @@ model! {
             /// The image the droplet was created from.
             image: Image = "image",
             /// Ids of the block storage volumes attached.
-            volume_ids: Vec<String> = "volume_ids",
+            volume_ids: StrList = "volume_ids",
             /// The current size.
             size: Size = "size",
             /// Slug of the current size.
@@ -69,7 +69,7 @@ model! {
             /// The region the droplet is in.
             region: Region = "region",
             /// Tags applied to the droplet.
-            tags: Vec<String> = "tags",
+            tags: StrList = "tags",
         }
         optional {
             /// The current kernel, when DigitalOcean manages it.
@@ -78,6 +78,34 @@ model! {
             next_backup_window: BackupWindow = "next_backup_window",
             /// The VPC the droplet is in.
             vpc_uuid: String = "vpc_uuid",
+            /// The droplet's disks.
+            disk_info: Vec<DiskInfo> = "disk_info",
+        }
+    }
+}
+
+model! {
+    /// One disk of a droplet or size.
+    pub struct DiskInfo {
+        required {}
+        optional {
+            /// `local` or `scratch`.
+            kind: String = "type",
+            /// Its size.
+            size: DiskSize = "size",
+        }
+    }
+}
+
+model! {
+    /// The size of a disk.
+    pub struct DiskSize {
+        required {}
+        optional {
+            /// The amount, in `unit`s.
+            amount: u64 = "amount",
+            /// The unit, such as `gib`.
+            unit: String = "unit",
         }
     }
 }

@@ -1,6 +1,8 @@
 use chrono::{DateTime, Utc};
 use serde_json::Number;
 
+use super::StrList;
+
 string_enum! {
     /// The `type` of an image.
     pub enum ImageType {
@@ -54,7 +56,7 @@ model! {
             /// Whether the image is public.
             public: bool = "public",
             /// Slugs of the regions where the image is available.
-            regions: Vec<String> = "regions",
+            regions: StrList = "regions",
             /// Creation time.
             created_at: DateTime<Utc> = "created_at",
             /// Minimum disk size in gigabytes for a droplet using it.
@@ -64,7 +66,7 @@ model! {
             /// Description.
             description: String = "description",
             /// Tags applied to the image.
-            tags: Vec<String> = "tags",
+            tags: StrList = "tags",
             /// Image status.
             status: ImageStatus = "status",
             /// Why the import of a custom image failed, if it did.

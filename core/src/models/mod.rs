@@ -17,6 +17,7 @@ mod floating_ip;
 mod image;
 mod region;
 mod ssh_key;
+mod str_list;
 mod tag;
 mod volume;
 
@@ -25,13 +26,14 @@ pub use action::{Action, ActionStatus, ActionType, ResourceType};
 pub use common::{ErrorBody, Links, Meta, Pages};
 pub use domain::{Domain, DomainRecord, RecordType};
 pub use droplet::{
-    BackupWindow, Droplet, DropletStatus, InterfaceType, Kernel, Netmask, NetworkInterface,
-    Networks,
+    BackupWindow, DiskInfo, DiskSize, Droplet, DropletStatus, InterfaceType, Kernel, Netmask,
+    NetworkInterface, Networks,
 };
 pub use floating_ip::FloatingIp;
 pub use image::{Image, ImageStatus, ImageType};
 pub use region::{Region, Size};
 pub use ssh_key::SshKey;
+pub use str_list::StrList;
 pub use tag::{Tag, TagResources, TaggedCount};
 pub use volume::Volume;
 

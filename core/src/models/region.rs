@@ -1,5 +1,7 @@
 use serde_json::Number;
 
+use super::StrList;
+
 model! {
     /// A region (datacenter) where resources can be created.
     pub struct Region {
@@ -9,11 +11,11 @@ model! {
             /// Unique slug, such as `nyc3`.
             slug: String = "slug",
             /// Features available in the region.
-            features: Vec<String> = "features",
+            features: StrList = "features",
             /// Whether new resources can be created there.
             available: bool = "available",
             /// Slugs of the sizes available there.
-            sizes: Vec<String> = "sizes",
+            sizes: StrList = "sizes",
         }
         optional {}
     }
@@ -38,12 +40,15 @@ model! {
             /// Hourly price in US dollars.
             price_hourly: Number = "price_hourly",
             /// Slugs of the regions where the size is available.
-            regions: Vec<String> = "regions",
+            regions: StrList = "regions",
             /// Whether droplets of this size can be created.
             available: bool = "available",
             /// A description, such as `Basic`.
             description: String = "description",
         }
-        optional {}
+        optional {
+            /// The disks of droplets of this size.
+            disk_info: Vec<super::DiskInfo> = "disk_info",
+        }
     }
 }

@@ -1,6 +1,6 @@
 use chrono::{DateTime, Utc};
 
-use super::Region;
+use super::{Region, StrList};
 
 model! {
     /// A block storage volume (taggable; listed here for tag and untag).
@@ -27,7 +27,7 @@ model! {
             /// Filesystem label.
             filesystem_label: String = "filesystem_label",
             /// Tags.
-            tags: Vec<String> = "tags",
+            tags: StrList = "tags",
         }
     }
 }
