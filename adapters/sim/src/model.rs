@@ -1,0 +1,490 @@
+//! The sans-IO model: state, time, and `handle(request, now) -> reply`.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::net::Ipv4Addr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use http::header::{HeaderName, HeaderValue, AUTHORIZATION, CONTENT_TYPE, DATE, HOST, RETRY_AFTER};
+use http::{Request, Response, StatusCode};
+
+use crate::catalog::Catalog;
+use crate::config::{Fault, SimConfig};
+use crate::faults::{Faults, Rng};
+use crate::ratelimit::{Budget, Quota, Verdict};
+use crate::resources::{
+    Action, ActionStatus, Domain, Droplet, Effect, FloatingIp, Image, Region, SshKey,
+};
+use crate::routes::{self, Found};
+use crate::stats::Stats;
+use crate::wire::{error_body, parse_query, ApiError, ApiResult, Ctx};
+
+/// What the model answers to one request.
+#[derive(Debug)]
+pub struct Reply {
+    /// The response, with every header DigitalOcean sends.
+    pub response: Response<Vec<u8>>,
+    /// How long to wait before sending it (injected latency).
+    pub delay: Duration,
+    /// How the response reaches the client.
+    pub transport: Transport,
+}
+
+/// How a reply reaches the client: whole, not at all, or cut short.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Transport {
+    /// Sent whole.
+    Deliver,
+    /// The connection is closed without sending anything.
+    Drop,
+    /// The headers (with the full `Content-Length`) and the first half of
+    /// the body are sent, then the connection is closed.
+    Truncate,
+}
+
+/// What happens at a moment of the model's clock.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Event {
+    /// An action ends.
+    Complete(u64),
+    /// A droplet with backups enabled is backed up.
+    Backup(u64),
+}
+
+/// Everything the account holds.
+#[derive(Debug, Default)]
+pub(crate) struct State {
+    pub droplets: BTreeMap<u64, Droplet>,
+    /// The catalog's public images and the user's own.
+    pub images: BTreeMap<u64, Image>,
+    pub actions: BTreeMap<u64, Action>,
+    pub keys: BTreeMap<u64, SshKey>,
+    pub domains: BTreeMap<String, Domain>,
+    pub floating_ips: BTreeMap<Ipv4Addr, FloatingIp>,
+    pub tags: BTreeSet<String>,
+    /// Pending events, in time order (the second key keeps insertion order).
+    pub events: BTreeMap<(Instant, u64), Event>,
+    pub next_event: u64,
+    pub next_droplet: u64,
+    pub next_action: u64,
+    pub next_image: u64,
+    pub next_key: u64,
+    pub next_record: u64,
+    /// Addresses handed out so far (droplets and floating IPs).
+    pub addresses: u32,
+}
+
+/// A simulated DigitalOcean account: feed it requests with the time they
+/// arrive, get responses back. It never reads a clock: time moves only
+/// through the `now` passed in, so a test can jump it forward.
+///
+/// ```
+/// use std::time::{Duration, Instant};
+/// use doapi_sim::{Sim, SimConfig};
+///
+/// let t0 = Instant::now();
+/// let mut sim = Sim::new(SimConfig::default(), t0);
+/// let get = |path: &str| {
+///     http::Request::get(path)
+///         .header("authorization", "Bearer t")
+///         .body(Vec::new())
+///         .unwrap()
+/// };
+/// let create = http::Request::post("/v2/droplets")
+///     .header("authorization", "Bearer t")
+///     .body(br#"{"name":"web-1","size":"s-1vcpu-1gb","image":"ubuntu-22-04-x64","region":"nyc3"}"#.to_vec())
+///     .unwrap();
+/// let reply = sim.handle(&create, t0);
+/// assert_eq!(reply.response.status(), 202);
+/// let body: serde_json::Value = serde_json::from_slice(reply.response.body()).unwrap();
+/// let id = body["droplet"]["id"].as_u64().unwrap();
+/// assert_eq!(body["droplet"]["status"], "new");
+///
+/// // One boot delay (1 s by default) later, it is active.
+/// let reply = sim.handle(&get(&format!("/v2/droplets/{id}")), t0 + Duration::from_secs(1));
+/// let body: serde_json::Value = serde_json::from_slice(reply.response.body()).unwrap();
+/// assert_eq!(body["droplet"]["status"], "active");
+/// assert_eq!(sim.stats().requests_to("GET /v2/droplets/{id}"), 1);
+/// ```
+#[derive(Debug)]
+pub struct Sim {
+    pub(crate) cfg: SimConfig,
+    pub(crate) catalog: Catalog,
+    pub(crate) st: State,
+    pub(crate) rng: Rng,
+    origin: Instant,
+    start: DateTime<Utc>,
+    budget: Budget,
+    faults: Faults,
+    stats: Stats,
+    /// The `Date` header of the current second.
+    date: (i64, HeaderValue),
+    pub(crate) account_uuid: String,
+    pub(crate) project_id: String,
+}
+
+impl std::fmt::Debug for Catalog {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Catalog")
+    }
+}
+
+impl Sim {
+    /// A new account whose clock starts at `now` (the wall-clock time then
+    /// is `config.start_time`), holding `config.seed_droplets` active
+    /// droplets.
+    pub fn new(config: SimConfig, now: Instant) -> Sim {
+        let catalog = Catalog::new();
+        let mut st = State {
+            images: catalog.images.iter().map(|i| (i.id, i.clone())).collect(),
+            next_droplet: 500_000_001,
+            next_action: 2_000_000_001,
+            next_image: 170_000_001,
+            next_key: 41_000_001,
+            next_record: 300_000_001,
+            ..State::default()
+        };
+        st.tags = BTreeSet::new();
+        let mut rng = Rng::new(config.seed);
+        let account_uuid = format!(
+            "{:016x}{:016x}{:08x}",
+            rng.next_u64(),
+            rng.next_u64(),
+            rng.next_u64() >> 32
+        );
+        let project_id = rng.uuid();
+        let start = DateTime::<Utc>::from(config.start_time);
+        let mut sim = Sim {
+            budget: Budget::new(config.rate_per_minute, config.rate_per_hour),
+            faults: Faults::new(config.faults.clone()),
+            cfg: config,
+            catalog,
+            st,
+            rng,
+            origin: now,
+            start,
+            stats: Stats::default(),
+            date: (i64::MIN, HeaderValue::from_static("")),
+            account_uuid,
+            project_id,
+        };
+        sim.seed(now);
+        sim
+    }
+
+    /// The statistics of every request handled so far.
+    pub fn stats(&self) -> &Stats {
+        &self.stats
+    }
+
+    /// Clears the statistics.
+    pub fn reset_stats(&mut self) {
+        self.stats = Stats::default();
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &SimConfig {
+        &self.cfg
+    }
+
+    /// Answers one request arriving at `now`. The request's URI may be a
+    /// path or an absolute URL; `links` use `config.public_url`, else the
+    /// `Host` header, else the URI's origin.
+    pub fn handle<B: AsRef<[u8]>>(&mut self, req: &Request<B>, now: Instant) -> Reply {
+        self.advance(now);
+        let request_id = self.rng.uuid();
+        let method = req.method().as_str();
+        let found = routes::find(method, req.uri().path());
+        let key = match &found {
+            Found::Route(route, _) => route.key.to_owned(),
+            _ => format!("{method} *"),
+        };
+        let mut out = Outcome {
+            result: Err(ApiError::not_found()),
+            quota: None,
+            retry_after: None,
+            delay: Duration::ZERO,
+            transport: Transport::Deliver,
+            malformed: false,
+        };
+        self.respond(req, now, &key, found, &mut out);
+        self.render(out, &key, &request_id, now)
+    }
+
+    /// Auth, budget, faults and the handler, in that order.
+    fn respond<B: AsRef<[u8]>>(
+        &mut self,
+        req: &Request<B>,
+        now: Instant,
+        key: &str,
+        found: Found,
+        out: &mut Outcome,
+    ) {
+        let Some(token) = bearer(req) else {
+            out.result = Err(ApiError::new(401, "Unable to authenticate you"));
+            return;
+        };
+        if !self.cfg.tokens.is_empty() && !self.cfg.tokens.iter().any(|t| t == token) {
+            out.result = Err(ApiError::new(401, "Unable to authenticate you"));
+            return;
+        }
+        match self.budget.check(token, now) {
+            Verdict::Unlimited => {}
+            Verdict::Allowed(q) => out.quota = Some(q),
+            Verdict::Limited(q) => {
+                out.quota = Some(q);
+                out.refuse(q.reset, now);
+                return;
+            }
+        }
+        let decision = self.faults.decide(key, &mut self.rng);
+        out.delay = decision.delay;
+        let (route, params) = match found {
+            Found::Route(route, params) => (route, params),
+            Found::WrongMethod => {
+                out.result = Err(ApiError::new(405, "Method not allowed for this resource"));
+                return;
+            }
+            Found::Nothing => return,
+        };
+        let origin = self.origin_of(req);
+        let ctx = Ctx {
+            now,
+            origin: &origin,
+            path: req.uri().path(),
+            query: parse_query(req.uri().query().unwrap_or_default()),
+            params,
+            body: req.body().as_ref(),
+        };
+        let Some((fault, handled)) = decision.fault else {
+            out.result = (route.run)(self, &ctx);
+            return;
+        };
+        let carried_out = matches!(fault, Fault::Truncate | Fault::Malformed) || handled;
+        if carried_out {
+            out.result = (route.run)(self, &ctx);
+        }
+        match fault {
+            Fault::TooManyRequests { retry_after } => {
+                let reset = now + Duration::from_secs(retry_after);
+                out.refuse(reset, now);
+            }
+            Fault::ServerError { status } => {
+                out.result = Err(ApiError::new(status, "Unexpected server-side error"));
+            }
+            Fault::Drop => out.transport = Transport::Drop,
+            Fault::Truncate => out.transport = Transport::Truncate,
+            Fault::Malformed => out.malformed = true,
+            Fault::Latency(_) => {}
+        }
+    }
+
+    /// The response with its headers; counts it in the statistics.
+    fn render(&mut self, out: Outcome, key: &str, request_id: &str, now: Instant) -> Reply {
+        let (status, mut body) = match out.result {
+            Ok(a) => (a.status, a.body),
+            Err(e) => {
+                let body = error_body(e.status, &e.message, request_id);
+                (e.status, body)
+            }
+        };
+        let mut status = status;
+        if out.malformed {
+            if body.is_empty() {
+                status = StatusCode::OK;
+                body = b"{".to_vec();
+            } else {
+                body.truncate(body.len() / 2);
+            }
+        }
+        let mut response = Response::new(body);
+        *response.status_mut() = status;
+        let h = response.headers_mut();
+        if !response_is_empty(status) {
+            h.insert(
+                CONTENT_TYPE,
+                HeaderValue::from_static("application/json; charset=utf-8"),
+            );
+        }
+        if let Ok(v) = HeaderValue::from_str(request_id) {
+            h.insert(HeaderName::from_static("x-request-id"), v);
+        }
+        h.insert(DATE, self.date_header(now));
+        if let Some(q) = out.quota {
+            h.insert(HeaderName::from_static("ratelimit-limit"), q.limit.into());
+            h.insert(
+                HeaderName::from_static("ratelimit-remaining"),
+                q.remaining.into(),
+            );
+            h.insert(
+                HeaderName::from_static("ratelimit-reset"),
+                self.unix(q.reset).into(),
+            );
+        }
+        if let Some(s) = out.retry_after {
+            h.insert(RETRY_AFTER, s.into());
+        }
+        let delivered = out.transport == Transport::Deliver;
+        self.stats.record(key, delivered.then_some(status.as_u16()));
+        Reply {
+            response,
+            delay: out.delay,
+            transport: out.transport,
+        }
+    }
+
+    /// The origin for `links`.
+    fn origin_of<B>(&self, req: &Request<B>) -> String {
+        if let Some(url) = &self.cfg.public_url {
+            return url.trim_end_matches('/').to_owned();
+        }
+        if let Some(host) = req.headers().get(HOST).and_then(|h| h.to_str().ok()) {
+            return format!("http://{host}");
+        }
+        match (req.uri().scheme_str(), req.uri().authority()) {
+            (Some(s), Some(a)) => format!("{s}://{a}"),
+            _ => "http://localhost".to_owned(),
+        }
+    }
+
+    /// Seconds since the epoch at `at`.
+    pub(crate) fn unix(&self, at: Instant) -> i64 {
+        self.wall(at).timestamp()
+    }
+
+    fn wall(&self, at: Instant) -> DateTime<Utc> {
+        let since = at.saturating_duration_since(self.origin);
+        self.start + chrono::Duration::from_std(since).unwrap_or_default()
+    }
+
+    /// `at` as DigitalOcean writes times: `2026-01-01T00:00:00Z`.
+    pub(crate) fn stamp(&self, at: Instant) -> String {
+        self.wall(at).to_rfc3339_opts(SecondsFormat::Secs, true)
+    }
+
+    fn date_header(&mut self, now: Instant) -> HeaderValue {
+        let wall = self.wall(now);
+        if self.date.0 != wall.timestamp() {
+            let text = wall.format("%a, %d %b %Y %H:%M:%S GMT").to_string();
+            self.date = (
+                wall.timestamp(),
+                HeaderValue::from_str(&text).unwrap_or(HeaderValue::from_static("")),
+            );
+        }
+        self.date.1.clone()
+    }
+
+    /// Runs every event due by `now`, in time order.
+    pub(crate) fn advance(&mut self, now: Instant) {
+        while let Some(entry) = self.st.events.first_entry() {
+            let (at, _) = *entry.key();
+            if at > now {
+                break;
+            }
+            let event = entry.remove();
+            match event {
+                Event::Complete(id) => self.complete_action(id, at),
+                Event::Backup(id) => self.backup(id, at),
+            }
+        }
+    }
+
+    pub(crate) fn schedule(&mut self, at: Instant, event: Event) {
+        self.st.next_event += 1;
+        self.st.events.insert((at, self.st.next_event), event);
+    }
+
+    /// Starts an action that ends after `delay`: `errored` if configured
+    /// so, else `completed` with its effect.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn start_action(
+        &mut self,
+        now: Instant,
+        delay: Duration,
+        kind: &str,
+        resource_type: &'static str,
+        resource_id: u64,
+        region: Option<Arc<Region>>,
+        effect: Effect,
+    ) -> u64 {
+        let id = self.st.next_action;
+        self.st.next_action += 1;
+        let fails = kind != "create"
+            && (self.cfg.failing_actions.iter().any(|k| k == kind)
+                || self.rng.chance(self.cfg.action_error_rate));
+        let action = Action {
+            id,
+            status: ActionStatus::InProgress,
+            kind: kind.to_owned(),
+            started_at: self.stamp(now),
+            completed_at: None,
+            resource_id,
+            resource_type,
+            region_slug: region.as_ref().map(|r| r.slug),
+            region,
+            effect,
+            fails,
+        };
+        self.st.actions.insert(id, action);
+        self.schedule(now + delay, Event::Complete(id));
+        id
+    }
+
+    fn complete_action(&mut self, id: u64, at: Instant) {
+        let stamp = self.stamp(at);
+        let Some(action) = self.st.actions.get_mut(&id) else {
+            return;
+        };
+        action.completed_at = Some(stamp);
+        action.status = if action.fails {
+            ActionStatus::Errored
+        } else {
+            ActionStatus::Completed
+        };
+        let (rtype, rid, fails) = (action.resource_type, action.resource_id, action.fails);
+        let effect = std::mem::replace(&mut action.effect, Effect::None);
+        match rtype {
+            "droplet" => self.finish_droplet_action(rid, id, effect, fails, at),
+            "image" => self.finish_image_action(rid, id, effect, fails),
+            _ => self.finish_floating_ip_action(rid, id, effect, fails),
+        }
+    }
+}
+
+/// What `respond` decided, before it becomes a response.
+struct Outcome {
+    result: ApiResult,
+    quota: Option<Quota>,
+    retry_after: Option<u64>,
+    delay: Duration,
+    transport: Transport,
+    malformed: bool,
+}
+
+impl Outcome {
+    /// A 429 that may be retried at `reset`: `Retry-After` says when, and
+    /// the rate headers (if the budget is on) say none remain until then.
+    fn refuse(&mut self, reset: Instant, now: Instant) {
+        let wait = reset.saturating_duration_since(now);
+        self.retry_after = Some(wait.as_secs() + u64::from(wait.subsec_nanos() > 0));
+        if let Some(q) = &mut self.quota {
+            q.remaining = 0;
+            q.reset = reset;
+        }
+        self.result = Err(ApiError::new(429, "API Rate limit exceeded."));
+    }
+}
+
+/// Statuses whose responses carry no body.
+fn response_is_empty(status: StatusCode) -> bool {
+    status == StatusCode::NO_CONTENT
+}
+
+/// The bearer token, if the request has a non-empty one.
+fn bearer<B>(req: &Request<B>) -> Option<&str> {
+    let value = req.headers().get(AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    let token = token.trim();
+    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
+}
