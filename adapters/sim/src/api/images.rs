@@ -191,7 +191,17 @@ impl Sim {
             Effect::Transfer(region) if !image.regions.contains(&region) => {
                 image.regions.push(region)
             }
-            Effect::Convert => image.kind = "snapshot",
+            Effect::Convert => {
+                image.kind = "snapshot";
+                // No longer one of the droplet's backups (nor rotated out
+                // with them), but one of its snapshots.
+                for d in self.st.droplets.values_mut() {
+                    if d.backup_ids.contains(&id) {
+                        d.backup_ids.retain(|b| *b != id);
+                        d.snapshot_ids.push(id);
+                    }
+                }
+            }
             _ => {}
         }
     }
