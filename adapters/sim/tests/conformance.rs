@@ -42,6 +42,14 @@ fn every_operation_conforms_to_the_spec_through_prism() {
     if Command::new("node").arg("--version").output().is_err() {
         return skip_or_fail("node is not installed (Prism needs node and npm)");
     }
+    let install = Command::new("bash").arg(&prism_sh).arg("install").output();
+    if !install.as_ref().is_ok_and(|o| o.status.success()) {
+        let why = install.map_or_else(
+            |e| e.to_string(),
+            |o| String::from_utf8_lossy(&o.stderr).into_owned(),
+        );
+        return skip_or_fail(&format!("Prism could not be installed: {why}"));
+    }
     let port = free_port();
     let prism_url = format!("http://127.0.0.1:{port}");
     let server = SimServer::start_blocking(SimConfig {

@@ -671,19 +671,11 @@ impl Sim {
     /// A scheduled backup: taken if backups are still on and this is the
     /// planned one; then the next is planned.
     pub(crate) fn backup(&mut self, id: u64, at: Instant) {
-        if !self
-            .st
-            .droplets
-            .get(&id)
-            .is_some_and(|d| d.next_backup == Some(at))
-        {
-            return;
-        }
-        let name = format!(
-            "{} {}",
-            self.st.droplets.get(&id).map_or("", |d| &d.name),
-            &self.stamp(at)[..10]
-        );
+        let name = match self.st.droplets.get(&id) {
+            Some(d) if d.next_backup == Some(at) => d.name.clone(),
+            _ => return,
+        };
+        let name = format!("{name} {}", &self.stamp(at)[..10]);
         self.snapshot(id, name, "backup", at);
         self.plan_backup(id, at);
     }

@@ -569,7 +569,7 @@ pub fn drive_every_operation<W: Wire>(d: &mut Driver<W>, spec_only: bool) -> usi
     );
     d.wait_action(transfer.id);
     let moved = d.call("GetImage", &GetImage { id: snapshot });
-    assert!(moved.regions.unwrap().contains(&"sfo3".to_owned()));
+    assert!(moved.regions.unwrap().iter().any(|r| r == "sfo3"));
     let image_actions = d.list("ListImageActions", &ListImageActions { id: snapshot });
     assert_eq!(image_actions[0].id, transfer.id);
     let backup = backups[backups.len() - 1].id;
