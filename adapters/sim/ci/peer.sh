@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# Runs every scenario of the original Python doapi 0.2.0
+# (shared/tools/peer/doapi_scenarios.py) against the release doapi-sim
+# binary, and fails unless every one ends "ok": true.
+#
+# Sets up the venv (${PEER_VENV:-/tmp/peer-venv}) if needed, finds the
+# shared folder at ${DOAPI_SHARED:-<repo>/../shared}, starts the binary on a
+# free port and stops it at the end (its request statistics are printed).
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+repo="$(cd "$here/../../.." && pwd)"
+shared="${DOAPI_SHARED:-$repo/../shared}"
+peer="$shared/tools/peer/doapi_scenarios.py"
+if [ ! -f "$peer" ]; then
+  echo "peer.sh: FAIL: $peer not found (set DOAPI_SHARED)" >&2
+  exit 1
+fi
+
+venv="${PEER_VENV:-/tmp/peer-venv}"
+if ! "$venv/bin/python" -c 'import doapi' 2>/dev/null; then
+  echo "peer.sh: setting up $venv" >&2
+  if ! python3 -m venv "$venv" 2>/dev/null; then
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null
+    python3 -m venv "$venv"
+  fi
+  "$venv/bin/pip" install -q doapi==0.2.0
+fi
+scenarios=$("$venv/bin/python" - "$peer" <<'PY'
+import importlib.util, sys
+spec = importlib.util.spec_from_file_location("doapi_scenarios", sys.argv[1])
+module = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(module)
+print(" ".join(module.SCENARIOS))
+PY
+)
+
+cd "$repo"
+cargo build --release -p doapi-sim
+bin="${CARGO_TARGET_DIR:-$repo/target}/release/doapi-sim"
+work="$(mktemp -d)"
+# No per-minute limit: paginate_big creates and deletes 1,000 droplets.
+"$bin" --port 0 --rate-per-minute 0 >"$work/sim.out" 2>"$work/sim.err" &
+sim=$!
+stop() {
+  kill "$sim" 2>/dev/null || true
+  wait "$sim" 2>/dev/null || true
+}
+trap stop EXIT
+url=""
+for _ in $(seq 100); do
+  url=$(sed -n 's/^doapi-sim listening on //p' "$work/sim.out")
+  [ -n "$url" ] && break
+  sleep 0.1
+done
+if [ -z "$url" ]; then
+  echo "peer.sh: FAIL: doapi-sim did not start" >&2
+  cat "$work/sim.err" >&2
+  exit 1
+fi
+
+failed=0
+for scenario in $scenarios; do
+  line=$("$venv/bin/python" "$peer" --endpoint "$url" --token peer-token "$scenario" 2>"$work/$scenario.err") || true
+  echo "$line" >"$work/$scenario.json"
+  if ! printf '%s' "$line" | python3 -c '
+import json, sys
+r = json.loads(sys.stdin.read())
+print("%-17s ok=%-5s requests=%-4d wall_s=%.3f routes=%s" % (
+    r["scenario"], r["ok"], r["requests"], r["wall_s"] or 0, json.dumps(r["routes"])))
+if not r["ok"]:
+    print("  error:", json.dumps(r["error"]), "checks:", json.dumps(r["checks"]))
+sys.exit(0 if r["ok"] else 1)'; then
+    echo "peer.sh: scenario $scenario is not ok:" >&2
+    echo "$line" >&2
+    cat "$work/$scenario.err" >&2
+    failed=1
+  fi
+done
+stop
+trap - EXIT
+cat "$work/sim.err"
+if [ "$failed" -ne 0 ]; then
+  echo "peer.sh: FAIL" >&2
+  exit 1
+fi
+echo "peer.sh: every scenario ok"
