@@ -2,14 +2,18 @@
 //! request was refused before anything was sent.
 //!
 //! Transport failures belong to the adapters; the core only sees their
-//! [`TransportErrorKind`](crate::TransportErrorKind) through the machines.
+//! [`TransportErrorKind`] through the machines. The machines add their own
+//! ends: retries given up at the deadline, a listing that loops, a wait
+//! that timed out, was cancelled, or saw an action fail.
 
 use std::fmt;
 
 use http::StatusCode;
 
-use crate::models::ErrorBody;
+use crate::machine::TransportErrorKind;
+use crate::models::{Action, ErrorBody};
 use crate::ratelimit::{RateLimit, ResponseInfo};
+use crate::wait::WaitStates;
 
 /// Longest slice of a response body kept in an error.
 pub const BODY_SNIPPET_LEN: usize = 512;
@@ -27,15 +31,75 @@ pub enum Error {
     /// The request was refused before anything was sent.
     #[error(transparent)]
     Request(#[from] RequestError),
+    /// The request got no response, and was not (or no longer) retried.
+    #[error("{kind} (after {attempts} attempt(s))")]
+    Transport {
+        /// What went wrong, as the driver reported it.
+        kind: TransportErrorKind,
+        /// How many times the request was sent.
+        attempts: u32,
+    },
+    /// A retry would have started after the retry policy's deadline; `last`
+    /// is the answer that would have been retried.
+    #[error("gave up retrying at the deadline after {attempts} attempt(s); last answer: {last}")]
+    DeadlineExceeded {
+        /// How many times the request was sent.
+        attempts: u32,
+        /// The last answer: an [`Error::Api`] or an [`Error::Transport`].
+        last: Box<Error>,
+    },
+    /// A listing's `links.pages.next` named a page already fetched: following
+    /// it would loop forever.
+    #[error("the listing's next page {url:?} was already fetched")]
+    RepeatedNext {
+        /// The repeated URL.
+        url: String,
+    },
+    /// A wait ran out of time (doapi's `WaitTimeoutError`).
+    #[error("wait time limit exceeded with {} of {} target(s) pending", .0.pending.len(), .0.pending.len() + .0.finished.len())]
+    WaitTimeout(Box<WaitStates>),
+    /// A wait was cancelled; the states are as last seen.
+    #[error("wait cancelled with {} target(s) pending", .0.pending.len())]
+    Cancelled(Box<WaitStates>),
+    /// An action waited on ended `errored` (doapi's `ActionError`).
+    #[error("action {} ({}) errored", .0.id, .0.kind)]
+    ActionFailed(Box<Action>),
 }
 
 impl Error {
-    /// The API error, if this is one.
+    /// The API error, if this is one or if it is the last answer of an
+    /// [`Error::DeadlineExceeded`].
     pub fn api(&self) -> Option<&ApiError> {
         match self {
             Error::Api(e) => Some(e),
+            Error::DeadlineExceeded { last, .. } => last.api(),
             _ => None,
         }
+    }
+
+    /// How many times the request was sent, for the errors that answer a
+    /// request.
+    pub fn attempts(&self) -> Option<u32> {
+        match self {
+            Error::Api(e) => Some(e.attempts),
+            Error::Transport { attempts, .. } | Error::DeadlineExceeded { attempts, .. } => {
+                Some(*attempts)
+            }
+            _ => None,
+        }
+    }
+
+    /// The same error, recording that the request was sent `attempts`
+    /// times.
+    pub(crate) fn with_attempts(mut self, n: u32) -> Self {
+        match &mut self {
+            Error::Api(e) => e.attempts = n,
+            Error::Transport { attempts, .. } | Error::DeadlineExceeded { attempts, .. } => {
+                *attempts = n
+            }
+            _ => {}
+        }
+        self
     }
 
     /// Whether DigitalOcean answered 404 `not_found`.
@@ -170,7 +234,9 @@ pub enum RequestError {
         reason: &'static str,
     },
     /// More droplets in one create call than DigitalOcean allows.
-    #[error("{count} names in one create: DigitalOcean creates at most {max} droplets per request")]
+    #[error(
+        "{count} names in one create: DigitalOcean creates at most {max} droplets per request"
+    )]
     TooManyNames {
         /// How many names were given.
         count: usize,

@@ -22,14 +22,29 @@
 
 pub use http;
 
+pub mod call;
 pub mod config;
 pub mod decode;
 pub mod endpoints;
 pub mod error;
+pub mod machine;
 pub mod models;
+pub mod paginate;
 pub mod ratelimit;
+pub mod retry;
+#[cfg(feature = "testing")]
+pub mod testing;
+pub mod wait;
 
 pub use config::{Config, Token, DEFAULT_ENDPOINT, DEFAULT_PER_PAGE, DEFAULT_USER_AGENT};
 pub use decode::{Page, Reply};
 pub use error::{ApiError, DecodeError, Error, RequestError};
 pub use ratelimit::{RateLimit, ResponseInfo};
+
+pub use call::Call;
+pub use machine::{Answer, Machine, TransportErrorKind};
+pub use paginate::Paginator;
+pub use retry::RetryPolicy;
+pub use wait::{
+    TargetState, Until, Wait, WaitActions, WaitDroplets, WaitForAction, WaitStates, Waitable,
+};

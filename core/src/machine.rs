@@ -1,0 +1,170 @@
+//! The one protocol every state machine of the core speaks, and how to
+//! drive it.
+//!
+//! A machine ([`Call`](crate::Call), [`Paginator`](crate::Paginator),
+//! [`Wait`](crate::Wait), [`WaitForAction`](crate::WaitForAction)) holds the
+//! whole loop of an operation: retries, backoff, pages, the polling
+//! schedule. It never does I/O and never reads a clock. A driver (the
+//! blocking or async adapter; in tests, `testing::Harness` of the feature
+//! `testing`) moves its requests and responses and tells it the time.
+//!
+//! # Calling contract
+//!
+//! Inputs are pushed (`handle_*`, each with the current time), outputs are
+//! pulled (`poll_*`):
+//!
+//! ```text
+//!   loop {
+//!       while let Some(out) = m.poll_output()   { give `out` to the caller }
+//!       if let Some(req) = m.poll_request()     { send req;
+//!           match the answer {
+//!               response  => m.handle_response(now, resp),
+//!               no answer => m.handle_transport_error(now, kind),
+//!           }
+//!           continue
+//!       }
+//!       match m.poll_timeout() {
+//!           Some(at) => { sleep until `at`; m.handle_timeout(now) }
+//!           None     => break   // finished
+//!       }
+//!   }
+//! ```
+//!
+//! - After every `handle_*`, drain [`Machine::poll_output`], then ask
+//!   [`Machine::poll_request`]. If neither yields, sleep until
+//!   [`Machine::poll_timeout`]; no timeout and nothing to send means the
+//!   machine has finished.
+//! - At most one request is outstanding: after `poll_request` returns a
+//!   request, the next input is the answer to it (`handle_response` or
+//!   `handle_transport_error`). Answers arriving when nothing is
+//!   outstanding are ignored.
+//! - Every `handle_*` and `poll_request` may change `poll_timeout`; a
+//!   driver asks again before each sleep.
+//! - `handle_timeout` may be called at any time: a call before the
+//!   machine's timeout is a no-op, so spurious wake-ups are safe.
+//! - Outputs appear only after an input (a `handle_*` call, or the
+//!   machine's construction); `poll_request` and `poll_timeout` never add
+//!   one.
+//! - Errors are final: an `Err` is the machine's last output, and every
+//!   later input is ignored.
+//! - A driver that stops calling `poll_request` after an output (an
+//!   iterator returning a page to its caller) loses nothing: machines hand
+//!   out the next request only when asked, which is what makes pagination
+//!   lazy.
+//!
+//! # One request under the retry policy
+//!
+//! Every request a machine sends goes through the same states (the
+//! decisions are [`RetryPolicy::decide`](crate::RetryPolicy::decide)):
+//!
+//! ```text
+//!                 poll_request               handle_response /
+//!      Ready ─────────────────────▶ Sent ─── handle_transport_error ──┐
+//!        ▲                                                            │
+//!        │ handle_timeout(now ≥ at)                                   ▼
+//!   Backoff(at) ◀── retryable, attempts and deadline left ────── decide
+//!                                                                     │
+//!     2xx, not retryable, out of attempts, or past the deadline       │
+//!                                                                     ▼
+//!                                            Done: the response or the error
+//! ```
+//!
+//! # Time
+//!
+//! `now` is an [`Instant`] from the driver's clock; timeouts are returned as
+//! `Instant`s of that same clock. The machines compare and add instants,
+//! nothing else, so a test can drive them with a fake clock that jumps
+//! straight to `poll_timeout()` (see the `testing` module, feature `testing`).
+
+use std::fmt;
+use std::time::Instant;
+
+use http::{Request, Response};
+
+use crate::error::Error;
+
+/// A sans-IO state machine: push inputs with `handle_*`, pull outputs with
+/// `poll_*`. See the [module docs](self) for the calling contract.
+pub trait Machine {
+    /// What the machine yields: a reply, a page, a finished target.
+    type Output;
+
+    /// The next request to send, if one is due now.
+    #[must_use]
+    fn poll_request(&mut self) -> Option<Request<Vec<u8>>>;
+
+    /// The response to the request last returned by
+    /// [`poll_request`](Machine::poll_request), whatever its status.
+    fn handle_response(&mut self, now: Instant, response: Response<Vec<u8>>);
+
+    /// The request last returned by [`poll_request`](Machine::poll_request)
+    /// got no response.
+    fn handle_transport_error(&mut self, now: Instant, kind: TransportErrorKind);
+
+    /// When to call [`handle_timeout`](Machine::handle_timeout) next, if the
+    /// machine is waiting for time to pass.
+    #[must_use]
+    fn poll_timeout(&self) -> Option<Instant>;
+
+    /// Time has passed. Calls before [`poll_timeout`](Machine::poll_timeout)
+    /// are no-ops.
+    fn handle_timeout(&mut self, now: Instant);
+
+    /// The next output; drain after every input.
+    #[must_use]
+    fn poll_output(&mut self) -> Option<Result<Self::Output, Error>>;
+
+    /// The answer to the request last returned by
+    /// [`poll_request`](Machine::poll_request), as a transport gives it:
+    /// [`handle_response`](Machine::handle_response) or
+    /// [`handle_transport_error`](Machine::handle_transport_error).
+    fn handle_answer(&mut self, now: Instant, answer: Answer) {
+        match answer {
+            Ok(response) => self.handle_response(now, response),
+            Err(kind) => self.handle_transport_error(now, kind),
+        }
+    }
+}
+
+/// What a transport gives for one request: a response of any status, or
+/// why none came.
+pub type Answer = Result<Response<Vec<u8>>, TransportErrorKind>;
+
+/// Why a request got no response: what a driver reports through
+/// [`Machine::handle_transport_error`].
+///
+/// The distinction that matters is whether the request may have reached the
+/// server: a `POST` is retried after [`Connect`](Self::Connect) (nothing was
+/// sent) but never after the others (the droplet may have been created).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TransportErrorKind {
+    /// No connection was made, so nothing was sent: the name did not
+    /// resolve, the connection was refused or timed out, or the TLS
+    /// handshake failed.
+    Connect,
+    /// The request was sent, or may have been, and no complete response
+    /// came in time.
+    Timeout,
+    /// The request was sent, or may have been, and the connection failed:
+    /// reset, closed early, a truncated or unreadable response.
+    Io,
+}
+
+impl TransportErrorKind {
+    /// Whether the failure happened before any byte of the request was
+    /// sent, so that even a non-idempotent request is safe to resend.
+    pub fn is_before_send(self) -> bool {
+        self == TransportErrorKind::Connect
+    }
+}
+
+impl fmt::Display for TransportErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            TransportErrorKind::Connect => "could not connect",
+            TransportErrorKind::Timeout => "timed out waiting for the response",
+            TransportErrorKind::Io => "the connection failed after the request was sent",
+        })
+    }
+}
