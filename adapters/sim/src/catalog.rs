@@ -311,11 +311,11 @@ const APPLICATIONS: &[(u64, &str, &str, u64, f64, &str)] = &[
     ),
 ];
 
-/// Everything the catalog holds, built once per simulator.
+/// Regions, sizes and kernels, built once per simulator.
+#[derive(Debug)]
 pub(crate) struct Catalog {
     pub regions: Vec<Arc<Region>>,
     pub sizes: Vec<Arc<Size>>,
-    pub images: Vec<Image>,
     pub kernels: Vec<Kernel>,
 }
 
@@ -366,6 +366,21 @@ impl Catalog {
                         .collect(),
                 })
             })
+            .collect();
+        Catalog {
+            regions,
+            sizes,
+            kernels: kernels(),
+        }
+    }
+
+    /// The public images, in every available region, by id.
+    pub fn public_images(&self) -> Vec<Image> {
+        let available: Vec<&'static str> = self
+            .regions
+            .iter()
+            .filter(|r| r.available)
+            .map(|r| r.slug)
             .collect();
         let public =
             |id, name: &str, distribution, slug: &str, min, gb, created: &str, class| Image {
@@ -418,12 +433,7 @@ impl Catalog {
             )
             .collect();
         images.sort_by_key(|i| i.id);
-        Catalog {
-            regions,
-            sizes,
-            images,
-            kernels: kernels(),
-        }
+        images
     }
 
     pub fn region(&self, slug: &str) -> Option<&Arc<Region>> {

@@ -124,20 +124,18 @@ pub struct Sim {
     pub(crate) project_id: String,
 }
 
-impl std::fmt::Debug for Catalog {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Catalog")
-    }
-}
-
 impl Sim {
     /// A new account whose clock starts at `now` (the wall-clock time then
     /// is `config.start_time`), holding `config.seed_droplets` active
     /// droplets.
     pub fn new(config: SimConfig, now: Instant) -> Sim {
         let catalog = Catalog::new();
-        let mut st = State {
-            images: catalog.images.iter().map(|i| (i.id, i.clone())).collect(),
+        let st = State {
+            images: catalog
+                .public_images()
+                .into_iter()
+                .map(|i| (i.id, i))
+                .collect(),
             next_droplet: 500_000_001,
             next_action: 2_000_000_001,
             next_image: 170_000_001,
@@ -145,7 +143,6 @@ impl Sim {
             next_record: 300_000_001,
             ..State::default()
         };
-        st.tags = BTreeSet::new();
         let mut rng = Rng::new(config.seed);
         let account_uuid = format!(
             "{:016x}{:016x}{:08x}",

@@ -620,7 +620,7 @@ impl Sim {
         let mut add6 = Vec::new();
         let n = self.st.addresses;
         if !has_public {
-            let ip = Ipv4Addr::from(u32::from(Ipv4Addr::new(159, 65, 16, 2)) + n);
+            let ip = Ipv4Addr::from(u32::from(Ipv4Addr::new(159, 65, 16, 2)).wrapping_add(n));
             let gw = Ipv4Addr::from(u32::from(ip) & 0xffff_f000 | 1);
             add4.push(V4 {
                 ip_address: ip.to_string(),
@@ -630,7 +630,7 @@ impl Sim {
             });
         }
         if want_private && !has_private {
-            let ip = Ipv4Addr::from(u32::from(Ipv4Addr::new(10, 108, 0, 2)) + n);
+            let ip = Ipv4Addr::from(u32::from(Ipv4Addr::new(10, 108, 0, 2)).wrapping_add(n));
             add4.push(V4 {
                 ip_address: ip.to_string(),
                 netmask: "255.255.0.0",
@@ -647,7 +647,7 @@ impl Sim {
                 kind: "public",
             });
         }
-        self.st.addresses += 1;
+        self.st.addresses = self.st.addresses.wrapping_add(1);
         if let Some(d) = self.st.droplets.get_mut(&id) {
             d.networks.v4.extend(add4);
             d.networks.v6.extend(add6);

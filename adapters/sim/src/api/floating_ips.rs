@@ -74,8 +74,10 @@ impl Sim {
                 "You have reached the limit of floating IPs on your account.",
             ));
         }
-        let ip = Ipv4Addr::from(u32::from(Ipv4Addr::new(45, 55, 96, 10)) + self.st.addresses);
-        self.st.addresses += 1;
+        let ip = Ipv4Addr::from(
+            u32::from(Ipv4Addr::new(45, 55, 96, 10)).wrapping_add(self.st.addresses),
+        );
+        self.st.addresses = self.st.addresses.wrapping_add(1);
         self.st.floating_ips.insert(
             ip,
             FloatingIp {
