@@ -89,7 +89,7 @@ impl Default for SimConfig {
 /// | text | fault |
 /// |---|---|
 /// | `429` or `429,retry-after=2` | 429 `too_many_requests` with `Retry-After` (default 1 s) |
-/// | `500`, `502`, `503`, `504` | that status with DigitalOcean's error body |
+/// | `500`, `503`, `404`, ... | that status (400 to 599) with DigitalOcean's error body |
 /// | `latency,ms=200` | the answer is sent 200 ms late |
 /// | `drop` | the connection is closed without an answer |
 /// | `truncate` | headers and half the body are sent, then the connection is closed |
@@ -100,14 +100,14 @@ impl Default for SimConfig {
 /// either bound optional); none of these means every request. Requests are
 /// counted per rule, among those it matches. `route=GET /v2/droplets/{id}`
 /// limits the rule to one route (the statistics' names). `handled=true`
-/// carries the request out before a 429, 5xx or drop replaces its answer
-/// (a create that happened although the client saw an error).
+/// carries the request out before an error status or a drop replaces its
+/// answer (a create that happened although the client saw an error).
 ///
 /// ```
 /// use doapi_sim::{Fault, FaultRule, Trigger};
 ///
 /// let rule: FaultRule = "503,every=3,route=POST /v2/droplets,handled=true".parse().unwrap();
-/// assert_eq!(rule.fault, Fault::ServerError { status: 503 });
+/// assert_eq!(rule.fault, Fault::Status { status: 503 });
 /// assert_eq!(rule.trigger, Trigger::Every(3));
 /// assert_eq!(rule.route.as_deref(), Some("POST /v2/droplets"));
 /// assert!(rule.handled);
@@ -121,7 +121,8 @@ pub struct FaultRule {
     /// Only requests to this route (`"GET /v2/droplets/{id}"`); `None`
     /// for all.
     pub route: Option<String>,
-    /// Carry the request out before a 429, 5xx or drop replaces its answer.
+    /// Carry the request out before an error status or a drop replaces its
+    /// answer.
     pub handled: bool,
 }
 
@@ -145,9 +146,10 @@ pub enum Fault {
         /// The `Retry-After` value.
         retry_after: u64,
     },
-    /// A 5xx answer with DigitalOcean's error body.
-    ServerError {
-        /// The status, 500 to 599.
+    /// An error answer with DigitalOcean's body for its status: a 5xx, or
+    /// a 4xx such as the 404 a droplet can give just after its create.
+    Status {
+        /// The status, 400 to 599.
         status: u16,
     },
     /// The answer is sent this much later.
@@ -227,7 +229,7 @@ impl FromStr for FaultRule {
             "truncate" => Fault::Truncate,
             "malformed" => Fault::Malformed,
             other => match other.parse::<u16>() {
-                Ok(status @ 500..=599) => Fault::ServerError { status },
+                Ok(status @ 400..=599) => Fault::Status { status },
                 _ => return Err(bad(format!("unknown kind {other:?}"))),
             },
         };
@@ -303,8 +305,13 @@ mod tests {
             "malformed".parse::<FaultRule>().unwrap().fault,
             Fault::Malformed
         );
+        assert_eq!(
+            "404,from=1,to=1".parse::<FaultRule>().unwrap().fault,
+            Fault::Status { status: 404 }
+        );
         for bad in [
-            "404",
+            "302",
+            "600",
             "latency",
             "429,rate=2",
             "drop,every=0",

@@ -134,10 +134,7 @@ mod tests {
         assert_eq!(got[1].delay, ms);
         assert_eq!(got[1].fault, None);
         assert_eq!(got[2].delay, ms);
-        assert_eq!(
-            got[2].fault,
-            Some((Fault::ServerError { status: 503 }, false))
-        );
+        assert_eq!(got[2].fault, Some((Fault::Status { status: 503 }, false)));
         assert_eq!(got[3], Decision::default());
     }
 }

@@ -35,7 +35,8 @@
 //! `x-request-id` and `Date` on every response. Create answers 202,
 //! actions 201, deletes 204.
 //!
-//! Faults ([`FaultRule`]): 429 and 5xx at a rate or on a schedule, added
+//! Faults ([`FaultRule`]): 429, 5xx (or any error status) at a rate or on
+//! a schedule, added
 //! latency, dropped connections, truncated and malformed bodies.
 //! Statistics ([`Stats`]) count requests by route and status.
 #![forbid(unsafe_code)]

@@ -267,8 +267,12 @@ impl Sim {
                 let reset = now + Duration::from_secs(retry_after);
                 out.refuse(reset, now);
             }
-            Fault::ServerError { status } => {
+            Fault::Status { status: 404 } => out.result = Err(ApiError::not_found()),
+            Fault::Status { status } if status >= 500 => {
                 out.result = Err(ApiError::new(status, "Unexpected server-side error"));
+            }
+            Fault::Status { status } => {
+                out.result = Err(ApiError::new(status, "The request could not be processed."));
             }
             Fault::Drop => out.transport = Transport::Drop,
             Fault::Truncate => out.transport = Transport::Truncate,

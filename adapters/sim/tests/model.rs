@@ -750,7 +750,7 @@ fn server_errors_at_a_seeded_rate() {
             rate_per_minute: 0,
             faults: vec![FaultRule {
                 trigger: doapi_sim::Trigger::Rate(0.3),
-                ..FaultRule::always(Fault::ServerError { status: 503 })
+                ..FaultRule::always(Fault::Status { status: 503 })
             }],
             ..SimConfig::default()
         });
@@ -767,6 +767,17 @@ fn server_errors_at_a_seeded_rate() {
     let mut h = faulty(&["500"]);
     let (status, v) = h.call("GET", "/v2/regions", None);
     assert_eq!((status, v["id"].as_str()), (500, Some("server_error")));
+}
+
+#[test]
+fn a_droplet_can_be_missing_just_after_its_create() {
+    let mut h = faulty(&["404,from=1,to=2,route=GET /v2/droplets/{id}"]);
+    let id = h.create("web", json!({}));
+    let path = format!("/v2/droplets/{id}");
+    let (status, v) = h.call("GET", &path, None);
+    assert_eq!((status, v["id"].as_str()), (404, Some("not_found")));
+    assert_eq!(h.call("GET", &path, None).0, 404);
+    assert_eq!(h.call("GET", &path, None).0, 200);
 }
 
 #[test]
