@@ -21,6 +21,7 @@
 #![cfg_attr(not(test), warn(clippy::unwrap_used, clippy::expect_used))]
 
 pub use http;
+pub use serde_json;
 
 pub mod call;
 pub mod config;
@@ -32,6 +33,7 @@ pub mod models;
 pub mod paginate;
 pub mod ratelimit;
 pub mod retry;
+pub mod surface;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod wait;
