@@ -85,19 +85,32 @@ impl SimServer {
     }
 
     /// Starts on 127.0.0.1 on a free port, on a thread with its own
-    /// single-threaded runtime.
+    /// single-threaded runtime. Works from any thread, async or not.
     pub fn start_blocking(config: SimConfig) -> io::Result<SimServer> {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_io()
-            .enable_time()
-            .build()?;
-        let mut server = runtime.block_on(Self::start(config))?;
+        let (started, server) = std::sync::mpsc::channel();
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let thread = std::thread::Builder::new()
             .name("doapi-sim".into())
             .spawn(move || {
-                let _ = runtime.block_on(stopped);
+                let runtime = tokio::runtime::Builder::new_current_thread()
+                    .enable_io()
+                    .enable_time()
+                    .build();
+                let runtime = match runtime {
+                    Ok(rt) => rt,
+                    Err(e) => {
+                        let _ = started.send(Err(e));
+                        return;
+                    }
+                };
+                runtime.block_on(async move {
+                    let _ = started.send(Self::start(config).await);
+                    let _ = stopped.await;
+                });
             })?;
+        let mut server = server
+            .recv()
+            .map_err(|_| io::Error::other("the simulator's thread ended"))??;
         server.thread = Some((stop, thread));
         Ok(server)
     }
@@ -150,6 +163,8 @@ async fn accept_loop(listener: TcpListener, sim: Arc<Mutex<Sim>>) {
     loop {
         while connections.try_join_next().is_some() {}
         let Ok((stream, _)) = listener.accept().await else {
+            // Out of descriptors, say: wait a little rather than spin.
+            tokio::time::sleep(Duration::from_millis(10)).await;
             continue;
         };
         connections.spawn(serve(stream, sim.clone()));

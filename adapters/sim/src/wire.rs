@@ -61,7 +61,8 @@ impl Ctx<'_> {
     }
 }
 
-/// An error answer: a status, DigitalOcean's `id` for it, and a message.
+/// An error answer: a status (its `id` comes from [`error_id`]) and a
+/// message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct ApiError {
     pub status: StatusCode,

@@ -148,3 +148,16 @@ fn starts_on_a_tokio_runtime_and_exposes_the_model() {
     drop(server);
     rt.shutdown_timeout(Duration::from_secs(1));
 }
+
+#[test]
+fn start_blocking_works_inside_an_async_context() {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let server = rt
+        .block_on(async { SimServer::start_blocking(SimConfig::default()) })
+        .unwrap();
+    let (raw, _) = get_on(&mut connect(&server), "/v2/sizes");
+    assert_eq!(parse_response(&raw).status(), 200);
+}
