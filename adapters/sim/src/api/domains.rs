@@ -6,6 +6,7 @@ use std::net::{Ipv4Addr, Ipv6Addr};
 
 use serde::{Deserialize, Serialize};
 
+use super::droplets::valid_name;
 use crate::model::Sim;
 use crate::resources::{Domain, Record};
 use crate::wire::{no_content, one, page, ApiError, ApiResult, Ctx};
@@ -48,16 +49,9 @@ struct DomainView<'a> {
     zone_file: String,
 }
 
+/// A domain name: a host name with at least two labels.
 fn valid_domain(name: &str) -> bool {
-    name.contains('.')
-        && name.len() <= 253
-        && name.split('.').all(|l| {
-            !l.is_empty()
-                && l.len() <= 63
-                && !l.starts_with('-')
-                && !l.ends_with('-')
-                && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
-        })
+    name.contains('.') && valid_name(name)
 }
 
 impl Domain {
