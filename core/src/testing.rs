@@ -46,6 +46,7 @@ use std::fmt;
 use std::time::{Duration, Instant};
 
 use http::{Method, Request, Response};
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::error::Error;
@@ -442,4 +443,252 @@ pub fn drive<M: Machine>(machine: &mut M, replay: Replay) -> Result<Run<M::Outpu
         elapsed: harness.elapsed(),
         sent: harness.replay.sent,
     })
+}
+
+/// One line of a cassette: an exchange as JSON. Request headers are not
+/// recorded at all, so a cassette never holds the `Authorization` token.
+#[derive(Debug, Serialize, Deserialize)]
+struct CassetteLine {
+    method: String,
+    url: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    request_body: Option<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    transport_error: Option<String>,
+    #[serde(default)]
+    status: u16,
+    #[serde(default)]
+    headers: Vec<(String, String)>,
+    #[serde(default)]
+    body: String,
+    #[serde(default)]
+    latency_ms: u64,
+}
+
+fn kind_name(kind: TransportErrorKind) -> &'static str {
+    match kind {
+        TransportErrorKind::Connect => "connect",
+        TransportErrorKind::Timeout => "timeout",
+        TransportErrorKind::Io => "io",
+    }
+}
+
+impl Exchange {
+    /// Records a real exchange: the request's method, URL and JSON body
+    /// (never its headers, so never the token), and the answer with its
+    /// status, headers and body.
+    pub fn recorded(req: &Request<Vec<u8>>, answer: &Answer, latency: Duration) -> Self {
+        let mut e = Exchange::new(req.method().clone(), req.uri().to_string()).after(latency);
+        e.json_body = serde_json::from_slice(req.body()).ok();
+        match answer {
+            Err(kind) => e.transport_error(*kind),
+            Ok(resp) => {
+                e.status = resp.status().as_u16();
+                e.headers = resp
+                    .headers()
+                    .iter()
+                    .filter_map(|(k, v)| Some((k.to_string(), v.to_str().ok()?.to_owned())))
+                    .collect();
+                e.body = resp.body().clone();
+                e
+            }
+        }
+    }
+
+    /// The exchange as one line of JSON (a cassette line, without the
+    /// newline).
+    pub fn to_json_line(&self) -> String {
+        let line = CassetteLine {
+            method: self.method.to_string(),
+            url: self.url.clone(),
+            request_body: self.json_body.clone(),
+            transport_error: self.transport_error.map(|k| kind_name(k).to_owned()),
+            status: self.status,
+            headers: self.headers.clone(),
+            body: String::from_utf8_lossy(&self.body).into_owned(),
+            latency_ms: u64::try_from(self.latency.as_millis()).unwrap_or(u64::MAX),
+        };
+        serde_json::to_string(&line).unwrap_or_default()
+    }
+
+    /// Reads one cassette line.
+    pub fn from_json_line(line: &str) -> Result<Self, ReplayError> {
+        let bad = |reason: String| ReplayError::BadExchange {
+            exchange: line.chars().take(120).collect(),
+            reason,
+        };
+        let l: CassetteLine = serde_json::from_str(line).map_err(|e| bad(e.to_string()))?;
+        let method = Method::from_bytes(l.method.as_bytes()).map_err(|e| bad(e.to_string()))?;
+        let transport_error = match l.transport_error.as_deref() {
+            None => None,
+            Some("connect") => Some(TransportErrorKind::Connect),
+            Some("timeout") => Some(TransportErrorKind::Timeout),
+            Some("io") => Some(TransportErrorKind::Io),
+            Some(other) => return Err(bad(format!("unknown transport error {other:?}"))),
+        };
+        Ok(Exchange {
+            method,
+            url: l.url,
+            json_body: l.request_body,
+            status: l.status,
+            headers: l.headers,
+            body: l.body.into_bytes(),
+            transport_error,
+            latency: Duration::from_millis(l.latency_ms),
+        })
+    }
+}
+
+impl Replay {
+    /// A replay of a cassette: one [`Exchange::to_json_line`] per line
+    /// (blank lines are skipped).
+    pub fn from_cassette(text: &str) -> Result<Self, ReplayError> {
+        let mut replay = Replay::new();
+        for line in text.lines().filter(|l| !l.trim().is_empty()) {
+            replay.push(Exchange::from_json_line(line)?);
+        }
+        Ok(replay)
+    }
+}
+
+/// The answer of an offline responder: the answer and how much virtual time
+/// it takes.
+pub type Timed = (Answer, Duration);
+
+/// A whole offline world for an adapter's transport: a [`FakeClock`] and a
+/// responder, such as a [`Replay`] or an in-process simulator. Sending
+/// advances the clock by the answer's latency; sleeping jumps the clock.
+/// Adapters wrap it in their transport trait, so a user's test runs the
+/// real client without sockets and without sleeping.
+pub struct Offline {
+    clock: FakeClock,
+    responder: Responder,
+}
+
+/// A function answering a request at a virtual time.
+pub type RespondFn = Box<dyn FnMut(&Request<Vec<u8>>, Instant) -> Timed + Send>;
+
+enum Responder {
+    Replay(Replay),
+    Fn(RespondFn),
+}
+
+impl fmt::Debug for Offline {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let kind = match &self.responder {
+            Responder::Replay(r) => format!("Replay({} left)", r.remaining()),
+            Responder::Fn(_) => "Fn".to_owned(),
+        };
+        f.debug_struct("Offline")
+            .field("clock", &self.clock)
+            .field("responder", &kind)
+            .finish()
+    }
+}
+
+impl Offline {
+    /// Answers from recorded exchanges. A request that is not the next one
+    /// recorded fails the test at once (panics, naming the request); see
+    /// [`Offline::finish`] for the ones never sent.
+    pub fn replay(replay: Replay) -> Self {
+        Offline {
+            clock: FakeClock::new(),
+            responder: Responder::Replay(replay),
+        }
+    }
+
+    /// Answers with a function of the request and the virtual time, such as
+    /// a simulator's `handle`.
+    pub fn new(respond: impl FnMut(&Request<Vec<u8>>, Instant) -> Timed + Send + 'static) -> Self {
+        Offline {
+            clock: FakeClock::new(),
+            responder: Responder::Fn(Box::new(respond)),
+        }
+    }
+
+    /// The same world starting at another virtual time (for a simulator
+    /// created at that time).
+    pub fn starting_at(mut self, origin: Instant) -> Self {
+        self.clock = FakeClock::starting_at(origin);
+        self
+    }
+
+    /// Answers a request, advancing the clock by its latency.
+    #[allow(clippy::panic)]
+    pub fn send(&mut self, req: Request<Vec<u8>>) -> Answer {
+        let now = self.clock.now();
+        let (answer, latency) = match &mut self.responder {
+            Responder::Fn(f) => f(&req, now),
+            Responder::Replay(r) => match r.answer(req) {
+                Ok(timed) => timed,
+                // A test double: a request nobody recorded fails the test.
+                Err(e) => panic!("offline replay: {e}"),
+            },
+        };
+        self.clock.advance(latency);
+        answer
+    }
+
+    /// The virtual time.
+    pub fn now(&self) -> Instant {
+        self.clock.now()
+    }
+
+    /// Virtual time passed since the start.
+    pub fn elapsed(&self) -> Duration {
+        self.clock.elapsed()
+    }
+
+    /// Jumps the clock to `at` (a sleep that takes no time).
+    pub fn sleep_until(&mut self, at: Instant) {
+        self.clock.jump_to(at);
+    }
+
+    /// For a replay, fails if some recorded exchanges were never sent.
+    pub fn finish(&self) -> Result<(), ReplayError> {
+        match &self.responder {
+            Responder::Replay(r) => r.finish(),
+            Responder::Fn(_) => Ok(()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod cassette_tests {
+    use super::*;
+
+    #[test]
+    fn a_recorded_exchange_replays_without_the_token() {
+        let req = Request::post("https://api.test/v2/droplets")
+            .header("authorization", "Bearer secret-token")
+            .body(br#"{"name":"web-1"}"#.to_vec())
+            .unwrap();
+        let resp = Response::builder()
+            .status(202)
+            .header("ratelimit-remaining", "4999")
+            .body(br#"{"droplet":{"id":1}}"#.to_vec())
+            .unwrap();
+        let line = Exchange::recorded(&req, &Ok(resp), Duration::from_millis(12)).to_json_line();
+        assert!(!line.contains("secret-token"), "{line}");
+        let failed = Exchange::recorded(&req, &Err(TransportErrorKind::Timeout), Duration::ZERO);
+        let cassette = format!("{line}\n\n{}\n", failed.to_json_line());
+
+        let mut offline = Offline::replay(Replay::from_cassette(&cassette).unwrap());
+        let start = offline.now();
+        let again = Request::post("https://api.test/v2/droplets")
+            .body(br#"{ "name": "web-1" }"#.to_vec())
+            .unwrap();
+        let answer = offline.send(again.clone()).unwrap();
+        assert_eq!(answer.status(), 202);
+        assert_eq!(answer.headers()["ratelimit-remaining"], "4999");
+        assert_eq!(answer.body(), br#"{"droplet":{"id":1}}"#);
+        assert_eq!(offline.now() - start, Duration::from_millis(12));
+        assert!(offline.finish().is_err());
+        assert_eq!(
+            offline.send(again).unwrap_err(),
+            TransportErrorKind::Timeout
+        );
+        assert!(offline.finish().is_ok());
+        assert!(Replay::from_cassette("{not json").is_err());
+    }
 }
