@@ -17,7 +17,9 @@ if [ ! -f "$peer" ]; then
 fi
 
 venv="${PEER_VENV:-/tmp/peer-venv}"
-if ! "$venv/bin/python" -c 'import doapi' 2>/dev/null; then
+# (doapi 0.2.0 only imports on Python 3.10+ after the script's shim, so
+# look for the package rather than import it.)
+if ! "$venv/bin/python" -c 'import importlib.util, sys; sys.exit(importlib.util.find_spec("doapi") is None)' 2>/dev/null; then
   echo "peer.sh: setting up $venv" >&2
   if ! python3 -m venv "$venv" 2>/dev/null; then
     apt-get update -qq
