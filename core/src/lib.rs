@@ -44,7 +44,7 @@ pub use error::{ApiError, DecodeError, Error, RequestError};
 pub use ratelimit::{RateLimit, ResponseInfo};
 
 pub use call::Call;
-pub use machine::{Answer, Machine, TransportErrorKind};
+pub use machine::{Answer, Cancel, Machine, TransportErrorKind};
 pub use paginate::Paginator;
 pub use retry::RetryPolicy;
 pub use wait::{

@@ -1048,6 +1048,18 @@ impl<E: Endpoint> Machine for WaitForAction<E> {
     }
 }
 
+impl<T: Waitable> crate::machine::Cancel for Wait<T> {
+    fn handle_cancel(&mut self) {
+        Wait::handle_cancel(self);
+    }
+}
+
+impl<E: Endpoint> crate::machine::Cancel for WaitForAction<E> {
+    fn handle_cancel(&mut self) {
+        WaitForAction::handle_cancel(self);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,0 +1,144 @@
+//! How requests travel: the [`Transport`] trait and the real one, over
+//! reqwest.
+
+use std::fmt;
+use std::time::{Duration, Instant};
+
+use doapi_core::http::{Request, Response};
+use doapi_core::TransportErrorKind;
+use futures::future::BoxFuture;
+
+/// A request that got no response, as a transport reports it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TransportError {
+    /// What the retry policy needs to know: was anything sent?
+    pub kind: TransportErrorKind,
+    /// What happened, for logs.
+    pub message: String,
+}
+
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.kind, self.message)
+    }
+}
+
+/// Moves requests and tells the time: the only I/O the client does.
+///
+/// [`ReqwestTransport`] is the real one. With the `testing` feature,
+/// [`OfflineTransport`](crate::OfflineTransport) answers from the
+/// in-process simulator or a cassette on a virtual clock.
+pub trait Transport: Send + Sync {
+    /// Sends one request and reads the whole response, whatever its status.
+    fn send(
+        &self,
+        request: Request<Vec<u8>>,
+    ) -> BoxFuture<'_, Result<Response<Vec<u8>>, TransportError>>;
+
+    /// The current time of this transport's clock.
+    fn now(&self) -> Instant {
+        Instant::now()
+    }
+
+    /// Sleeps until `at`.
+    fn sleep_until(&self, at: Instant) -> BoxFuture<'_, ()> {
+        Box::pin(tokio::time::sleep_until(at.into()))
+    }
+}
+
+/// Timeouts and limits of the real transport.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Time to connect (TLS included). Default 10 s.
+    pub connect_timeout: Duration,
+    /// Time between bytes of the response once the request is sent.
+    /// Default 60 s.
+    pub read_timeout: Duration,
+    /// Longest a whole request may take. Default 120 s.
+    pub request_timeout: Duration,
+    /// Largest response body accepted. Default 32 MiB.
+    pub max_body: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            connect_timeout: Duration::from_secs(10),
+            read_timeout: Duration::from_secs(60),
+            request_timeout: Duration::from_secs(120),
+            max_body: 32 * 1024 * 1024,
+        }
+    }
+}
+
+/// The real transport: a reqwest client (rustls with ring, keep-alive, no
+/// redirects).
+#[derive(Debug, Clone)]
+pub struct ReqwestTransport {
+    client: reqwest::Client,
+    limits: Limits,
+}
+
+impl ReqwestTransport {
+    /// A transport with these limits. Installs rustls's ring provider as
+    /// the process default if no provider is installed yet.
+    pub fn new(limits: Limits) -> Result<Self, TransportError> {
+        // Fails only when a provider is already installed, which is fine.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let client = reqwest::Client::builder()
+            .connect_timeout(limits.connect_timeout)
+            .read_timeout(limits.read_timeout)
+            .timeout(limits.request_timeout)
+            .redirect(reqwest::redirect::Policy::none())
+            .tcp_nodelay(true)
+            .build()
+            .map_err(|e| TransportError {
+                kind: TransportErrorKind::Connect,
+                message: format!("cannot build the HTTP client: {e}"),
+            })?;
+        Ok(ReqwestTransport { client, limits })
+    }
+
+    async fn fetch(&self, request: Request<Vec<u8>>) -> Result<Response<Vec<u8>>, TransportError> {
+        let request = reqwest::Request::try_from(request).map_err(classify)?;
+        let mut response = self.client.execute(request).await.map_err(classify)?;
+        let mut body = Vec::new();
+        while let Some(chunk) = response.chunk().await.map_err(classify)? {
+            if (body.len() + chunk.len()) as u64 > self.limits.max_body {
+                return Err(TransportError {
+                    kind: TransportErrorKind::Io,
+                    message: format!("response body over {} bytes", self.limits.max_body),
+                });
+            }
+            body.extend_from_slice(&chunk);
+        }
+        let mut out = Response::new(body);
+        *out.status_mut() = response.status();
+        *out.headers_mut() = response.headers().clone();
+        Ok(out)
+    }
+}
+
+impl Transport for ReqwestTransport {
+    fn send(
+        &self,
+        request: Request<Vec<u8>>,
+    ) -> BoxFuture<'_, Result<Response<Vec<u8>>, TransportError>> {
+        Box::pin(self.fetch(request))
+    }
+}
+
+/// Sorts reqwest's errors by whether the request may have been sent.
+fn classify(e: reqwest::Error) -> TransportError {
+    let kind = if e.is_connect() {
+        TransportErrorKind::Connect
+    } else if e.is_timeout() {
+        TransportErrorKind::Timeout
+    } else {
+        TransportErrorKind::Io
+    };
+    TransportError {
+        kind,
+        message: e.to_string(),
+    }
+}
