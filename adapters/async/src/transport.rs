@@ -142,3 +142,20 @@ fn classify(e: reqwest::Error) -> TransportError {
         message: e.to_string(),
     }
 }
+
+/// A shared transport: a test can keep a handle on the transport it gives
+/// the client (to read an offline transport's virtual time, say).
+impl<T: Transport + ?Sized> Transport for std::sync::Arc<T> {
+    fn send(
+        &self,
+        request: Request<Vec<u8>>,
+    ) -> BoxFuture<'_, Result<Response<Vec<u8>>, TransportError>> {
+        (**self).send(request)
+    }
+    fn now(&self) -> Instant {
+        (**self).now()
+    }
+    fn sleep_until(&self, at: Instant) -> BoxFuture<'_, ()> {
+        (**self).sleep_until(at)
+    }
+}

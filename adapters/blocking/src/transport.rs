@@ -152,3 +152,17 @@ fn is_connect_failure(e: &io::Error) -> bool {
         io::ErrorKind::ConnectionRefused | io::ErrorKind::AddrNotAvailable
     )
 }
+
+/// A shared transport: a test can keep a handle on the transport it gives
+/// the client (to read an offline transport's virtual time, say).
+impl<T: Transport + ?Sized> Transport for std::sync::Arc<T> {
+    fn send(&self, request: Request<Vec<u8>>) -> Result<Response<Vec<u8>>, TransportError> {
+        (**self).send(request)
+    }
+    fn now(&self) -> Instant {
+        (**self).now()
+    }
+    fn sleep_until(&self, at: Instant, interrupted: &dyn Fn() -> bool) -> bool {
+        (**self).sleep_until(at, interrupted)
+    }
+}
