@@ -43,16 +43,14 @@ use std::time::Duration;
 
 use doapi_core::endpoints::{Endpoint, List};
 use doapi_core::models::{Action, Droplet, FloatingIp, Image, Meta};
-use doapi_core::{
-    Call, Cancel, Config, Machine, Paginator, RateLimit, ResponseInfo, RetryPolicy, Token, Wait,
-    WaitForAction,
-};
+use doapi_core::{Call, Machine, Paginator, Token};
 use futures::future::{self, BoxFuture, Either, FutureExt};
 use futures::stream::{self, BoxStream, Stream, StreamExt};
 
 pub use doapi_core::{
-    endpoints, models, ApiError, DecodeError, Error, Page, Reply, RequestError, TargetState,
-    TransportErrorKind, Until, WaitStates,
+    endpoints, models, ApiError, Cancel, Config, DecodeError, Error, Page, RateLimit, Reply,
+    RequestError, ResponseInfo, RetryPolicy, TargetState, TransportErrorKind, Until, Wait,
+    WaitForAction, WaitStates,
 };
 
 #[cfg(feature = "testing")]

@@ -38,14 +38,12 @@ use std::time::Duration;
 
 use doapi_core::endpoints::{Endpoint, List};
 use doapi_core::models::{Action, Droplet, FloatingIp, Image, Meta};
-use doapi_core::{
-    Call, Cancel, Config, Machine, Paginator, RateLimit, ResponseInfo, RetryPolicy, Token, Wait,
-    WaitForAction,
-};
+use doapi_core::{Call, Machine, Paginator, Token};
 
 pub use doapi_core::{
-    endpoints, models, ApiError, DecodeError, Error, Page, Reply, RequestError, TargetState,
-    TransportErrorKind, Until, WaitStates,
+    endpoints, models, ApiError, Cancel, Config, DecodeError, Error, Page, RateLimit, Reply,
+    RequestError, ResponseInfo, RetryPolicy, TargetState, TransportErrorKind, Until, Wait,
+    WaitForAction, WaitStates,
 };
 
 #[cfg(feature = "testing")]
@@ -258,6 +256,12 @@ impl Client {
     /// The configuration.
     pub fn config(&self) -> &Config {
         &self.inner.config
+    }
+
+    /// The current time of the transport's clock (virtual for an offline
+    /// transport), to build machines for [`Client::wait_iter`] with.
+    pub fn now(&self) -> std::time::Instant {
+        self.inner.transport.now()
     }
 
     /// The rate limit of the last response (doapi's `last_rate_limit`).
