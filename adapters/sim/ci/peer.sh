@@ -49,6 +49,7 @@ stop() {
   wait "$sim" 2>/dev/null || true
 }
 trap stop EXIT
+touch "$work/sim.out"
 url=""
 for _ in $(seq 100); do
   url=$(sed -n 's/^doapi-sim listening on //p' "$work/sim.out")
