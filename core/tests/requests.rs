@@ -495,13 +495,14 @@ fn all_cases() -> Vec<Case> {
                 domain: "example.com".into(),
                 id: 3,
                 fields: RecordFields {
+                    kind: Some(RecordType::A),
                     data: Some("203.0.113.8".into()),
                     ..Default::default()
                 },
             },
             M::PUT,
             "/v2/domains/example.com/records/3",
-            Some(json!({"data": "203.0.113.8"})),
+            Some(json!({"type": "A", "data": "203.0.113.8"})),
         ),
         case(
             DeleteDomainRecord {
@@ -836,7 +837,7 @@ fn bad_input_is_refused_before_sending() {
             fields: RecordFields::default()
         }),
         RequestError::Empty {
-            what: "record update"
+            what: "record type (DigitalOcean requires it in an update)"
         }
     );
     assert_eq!(

@@ -136,7 +136,9 @@ impl Endpoint for CreateDomainRecord {
     }
 }
 
-/// Change a record (doapi `DomainRecord.update_record`).
+/// Change a record (doapi `DomainRecord.update_record`). DigitalOcean
+/// requires the record's `type` in every update; the other fields are
+/// changed only when set.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UpdateDomainRecord {
     /// Domain name.
@@ -160,9 +162,9 @@ impl Endpoint for UpdateDomainRecord {
     }
     fn validate(&self) -> Result<(), RequestError> {
         non_empty("domain name", &self.domain)?;
-        if self.fields == RecordFields::default() {
+        if self.fields.kind.is_none() {
             return Err(RequestError::Empty {
-                what: "record update",
+                what: "record type (DigitalOcean requires it in an update)",
             });
         }
         Ok(())
