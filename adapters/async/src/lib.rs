@@ -346,7 +346,8 @@ impl Client {
         droplets: impl IntoIterator<Item = Droplet>,
         until: Until,
     ) -> BoxStream<'static, Result<Droplet, Error>> {
-        let wait = Wait::droplets(&self.inner.config, droplets, until, self.now());
+        let wait = Wait::droplets(&self.inner.config, droplets, until, self.now())
+            .with_retry(self.inner.retry.clone());
         self.wait_stream(wait, None)
     }
 
@@ -356,7 +357,8 @@ impl Client {
         ids: impl IntoIterator<Item = u64>,
         until: Until,
     ) -> BoxStream<'static, Result<Droplet, Error>> {
-        let wait = Wait::droplet_ids(&self.inner.config, ids, until, self.now());
+        let wait = Wait::droplet_ids(&self.inner.config, ids, until, self.now())
+            .with_retry(self.inner.retry.clone());
         self.wait_stream(wait, None)
     }
 
@@ -367,7 +369,8 @@ impl Client {
         &self,
         actions: impl IntoIterator<Item = Action>,
     ) -> BoxStream<'static, Result<Action, Error>> {
-        let wait = Wait::actions(&self.inner.config, actions, self.now());
+        let wait = Wait::actions(&self.inner.config, actions, self.now())
+            .with_retry(self.inner.retry.clone());
         self.wait_stream(wait, None)
     }
 

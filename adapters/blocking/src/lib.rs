@@ -319,7 +319,10 @@ impl Client {
         until: Until,
     ) -> WaitIter<Wait<Droplet>> {
         let now = self.inner.transport.now();
-        self.wait_iter(Wait::droplets(&self.inner.config, droplets, until, now))
+        self.wait_iter(
+            Wait::droplets(&self.inner.config, droplets, until, now)
+                .with_retry(self.inner.retry.clone()),
+        )
     }
 
     /// Waits on droplets given by id; see [`Client::wait_droplets`].
@@ -329,7 +332,10 @@ impl Client {
         until: Until,
     ) -> WaitIter<Wait<Droplet>> {
         let now = self.inner.transport.now();
-        self.wait_iter(Wait::droplet_ids(&self.inner.config, ids, until, now))
+        self.wait_iter(
+            Wait::droplet_ids(&self.inner.config, ids, until, now)
+                .with_retry(self.inner.retry.clone()),
+        )
     }
 
     /// Waits on actions until each is done, yielding each as it ends (doapi
@@ -340,7 +346,9 @@ impl Client {
         actions: impl IntoIterator<Item = Action>,
     ) -> WaitIter<Wait<Action>> {
         let now = self.inner.transport.now();
-        self.wait_iter(Wait::actions(&self.inner.config, actions, now))
+        self.wait_iter(
+            Wait::actions(&self.inner.config, actions, now).with_retry(self.inner.retry.clone()),
+        )
     }
 
     /// Waits until one droplet matches `until` (doapi `Droplet.wait`).
