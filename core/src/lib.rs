@@ -37,6 +37,7 @@ pub mod surface;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod wait;
+pub mod wait_objects;
 
 pub use config::{Config, Token, DEFAULT_ENDPOINT, DEFAULT_PER_PAGE, DEFAULT_USER_AGENT};
 pub use decode::{Page, Reply};
@@ -50,3 +51,4 @@ pub use retry::RetryPolicy;
 pub use wait::{
     TargetState, Until, Wait, WaitActions, WaitDroplets, WaitForAction, WaitStates, Waitable,
 };
+pub use wait_objects::{ObjectState, Resource, WaitActionsOnObjects};

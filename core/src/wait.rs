@@ -82,6 +82,7 @@ use crate::models::{Action, Droplet, DropletStatus, StrList};
 use crate::paginate::Paginator;
 use crate::ratelimit::ResponseInfo;
 use crate::retry::{until_reset, RetryPolicy};
+use crate::wait_objects::ObjectState;
 
 /// What a droplet wait waits for (doapi's `status=` or `locked=`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -106,15 +107,24 @@ pub enum TargetState {
         /// Its id.
         id: u64,
     },
+    /// A resource of a [`WaitActionsOnObjects`](crate::WaitActionsOnObjects):
+    /// its most recent action and, once finished, its final state.
+    Object(Box<ObjectState>),
 }
 
 impl TargetState {
-    /// The target's id.
+    /// The target's id. For an [`Object`](TargetState::Object), the
+    /// resource's id; a floating IP has none (its address identifies it,
+    /// see [`ObjectState::target`]), so it gives 0.
     pub fn id(&self) -> u64 {
         match self {
             TargetState::Droplet(d) => d.id,
             TargetState::Action(a) => a.id,
             TargetState::Unseen { id } => *id,
+            TargetState::Object(o) => match o.target {
+                ActionTarget::Droplet(id) | ActionTarget::Image(id) => id,
+                ActionTarget::FloatingIp(_) | ActionTarget::Account => 0,
+            },
         }
     }
 }
@@ -784,7 +794,7 @@ fn budget_spacing(info: &ResponseInfo, cost: u64) -> Option<Duration> {
 }
 
 /// `t + d`, with `d` clamped so that it cannot overflow.
-fn later(t: Instant, d: Duration) -> Instant {
+pub(crate) fn later(t: Instant, d: Duration) -> Instant {
     t.checked_add(d.min(YEAR)).unwrap_or(t)
 }
 

@@ -3,13 +3,14 @@
 
 use std::time::Duration;
 
-use doapi_core::endpoints::{CreateDroplet, DropletSpec, GetDroplet, ListDroplets};
+use doapi_core::endpoints::{ActionTarget, CreateDroplet, DropletSpec, GetDroplet, ListDroplets};
 use doapi_core::http::Request;
 use doapi_core::models::{Droplet, DropletStatus};
 use doapi_core::testing::{drive, Exchange, FakeClock, Harness, Replay, ReplayError};
 use doapi_core::{
-    Call, Config, Error, Machine, Paginator, RequestError, RetryPolicy, TargetState, Token,
-    TransportErrorKind, Until, WaitActions, WaitDroplets, WaitForAction,
+    Call, Config, Error, Machine, ObjectState, Paginator, RequestError, Resource, RetryPolicy,
+    TargetState, Token, TransportErrorKind, Until, WaitActions, WaitActionsOnObjects, WaitDroplets,
+    WaitForAction,
 };
 use serde_json::{json, Value};
 
@@ -917,6 +918,287 @@ fn cancel_returns_the_current_states() {
         other => panic!("{other:?}"),
     }
     assert_eq!(h.sent().len(), 1);
+    assert_eq!(h.elapsed(), Duration::ZERO);
+}
+
+// --------------------------------------------------- wait_actions_on_objects
+
+/// The answer to a resource's `LastAction`: its most recent action, if any.
+fn last_action(id: Option<u64>, status: &str, kind: &str) -> Value {
+    let items: Vec<Value> = id
+        .map(|id| action(id, status, kind)["action"].clone())
+        .into_iter()
+        .collect();
+    let total = items.len() as u64;
+    page("actions", items, None, total)
+}
+
+fn droplet_objects(ids: impl IntoIterator<Item = u64>) -> Vec<ActionTarget> {
+    ids.into_iter().map(ActionTarget::Droplet).collect()
+}
+
+/// (target, action id, whether the resource was fetched) of each state.
+fn summary(states: &[TargetState]) -> Vec<(ActionTarget, Option<u64>, bool)> {
+    states
+        .iter()
+        .map(|s| match s {
+            TargetState::Object(o) => (
+                o.target.clone(),
+                o.action.as_ref().map(|a| a.id),
+                o.resource.is_some(),
+            ),
+            other => panic!("{other:?}"),
+        })
+        .collect()
+}
+
+#[test]
+fn wait_actions_on_objects_yields_each_resource_as_its_action_ends() {
+    // Droplet 1 has no actions, droplet 2 is being destroyed (done after two
+    // polls; then gone), droplet 3 is powering off (done after one).
+    let replay = Replay::new()
+        .then(
+            Exchange::get("/v2/droplets/1/actions?per_page=1")
+                .json(200, &last_action(None, "", "")),
+        )
+        .then(Exchange::get("/v2/droplets/1").json(200, &one_droplet(1, "active")))
+        .then(
+            Exchange::get("/v2/droplets/2/actions?per_page=1")
+                .json(200, &last_action(Some(20), "in-progress", "destroy")),
+        )
+        .then(
+            Exchange::get("/v2/droplets/3/actions?per_page=1")
+                .json(200, &last_action(Some(30), "in-progress", "power_off")),
+        )
+        // 2 s: both actions in one listing of the newest actions.
+        .then(Exchange::get("/v2/actions?per_page=200").json(
+            200,
+            &page(
+                "actions",
+                vec![
+                    action(30, "completed", "power_off")["action"].clone(),
+                    action(20, "in-progress", "destroy")["action"].clone(),
+                ],
+                None,
+                2,
+            ),
+        ))
+        .then(Exchange::get("/v2/droplets/3").json(200, &one_droplet(3, "off")))
+        // 4 s: one action left, one GET.
+        .then(Exchange::get("/v2/actions/20").json(200, &action(20, "completed", "destroy")))
+        .then(get_404("/v2/droplets/2"));
+    let mut h = Harness::new(replay);
+    let mut wait = WaitActionsOnObjects::new(&config(), droplet_objects([1, 2, 3]), h.now());
+    let out: Vec<ObjectState> = h
+        .run(&mut wait)
+        .unwrap()
+        .into_iter()
+        .map(Result::unwrap)
+        .collect();
+
+    let order: Vec<_> = out.iter().map(|o| o.target.clone()).collect();
+    assert_eq!(order, droplet_objects([1, 3, 2]));
+    match &out[0] {
+        ObjectState {
+            action: None,
+            resource: Some(Resource::Droplet(d)),
+            ..
+        } => assert!(d.is_active()),
+        other => panic!("{other:?}"),
+    }
+    match &out[1] {
+        ObjectState {
+            action: Some(a),
+            resource: Some(Resource::Droplet(d)),
+            ..
+        } => assert!(a.is_completed() && a.id == 30 && d.is_off()),
+        other => panic!("{other:?}"),
+    }
+    // Deleted by its action: no resource, like `WaitForAction`.
+    assert!(out[2].resource.is_none());
+    assert!(out[2].action.as_ref().unwrap().is_completed());
+
+    // One LastAction and one GET per droplet, and 2 polls. doapi sends 11:
+    // the same 3 + 3, and 5 polls (a GET per pending action per round,
+    // the first round at once: 2 at 0 s, 2 at 2 s, 1 at 4 s).
+    assert_eq!(h.sent().len(), 8);
+    assert_eq!(h.elapsed(), secs(4));
+}
+
+#[test]
+fn wait_actions_on_objects_fetches_images_and_floating_ips() {
+    let ip: std::net::IpAddr = "45.55.96.47".parse().unwrap();
+    let replay = Replay::new()
+        .then(
+            Exchange::get("/v2/images/7/actions?per_page=1")
+                .json(200, &last_action(Some(70), "completed", "transfer")),
+        )
+        .then(Exchange::get("/v2/images/7").json(
+            200,
+            &json!({"image": {"id": 7, "name": "snap", "type": "snapshot"}}),
+        ))
+        .then(
+            Exchange::get("/v2/floating_ips/45.55.96.47/actions?per_page=1")
+                .json(200, &last_action(None, "", "")),
+        )
+        .then(
+            Exchange::get("/v2/floating_ips/45.55.96.47")
+                .json(200, &json!({"floating_ip": {"ip": "45.55.96.47"}})),
+        );
+    let mut h = Harness::new(replay);
+    let targets = [
+        ActionTarget::Image(7),
+        ActionTarget::FloatingIp(ip),
+        ActionTarget::Image(7),
+    ];
+    let mut wait = WaitActionsOnObjects::new(&config(), targets, h.now());
+    let out = h.run(&mut wait).unwrap();
+    match &out[..] {
+        [Ok(ObjectState {
+            resource: Some(Resource::Image(image)),
+            ..
+        }), Ok(ObjectState {
+            resource: Some(Resource::FloatingIp(fip)),
+            ..
+        })] => assert_eq!((image.id, fip.ip), (7, ip)),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(h.elapsed(), Duration::ZERO);
+
+    // The account has actions but is not a resource.
+    let mut h = Harness::new(Replay::new());
+    let mut wait = WaitActionsOnObjects::new(&config(), [ActionTarget::Account], h.now());
+    let out = h.run(&mut wait).unwrap();
+    assert!(matches!(
+        &out[..],
+        [Err(Error::Request(RequestError::InvalidArgument { .. }))]
+    ));
+}
+
+#[test]
+fn wait_actions_on_objects_goes_through_the_retry_policy() {
+    let replay = Replay::new()
+        .then(Exchange::get("/v2/droplets/1/actions?per_page=1").respond(503, ""))
+        .then(
+            Exchange::get("/v2/droplets/1/actions?per_page=1")
+                .json(200, &last_action(None, "", "")),
+        )
+        .then(Exchange::get("/v2/droplets/1").transport_error(TransportErrorKind::Io))
+        .then(Exchange::get("/v2/droplets/1").json(200, &one_droplet(1, "active")));
+    let mut h = Harness::new(replay);
+    let mut wait =
+        WaitActionsOnObjects::new(&config(), droplet_objects([1]), h.now()).with_retry(exact());
+    assert!(h.run(&mut wait).unwrap()[0].is_ok());
+    // Each request's first retry, 1 s after its failure.
+    assert_eq!(h.sent().len(), 4);
+    assert_eq!(h.elapsed(), secs(1 + 1));
+}
+
+#[test]
+fn wait_actions_on_objects_ends_on_an_errored_action() {
+    let replay = Replay::new()
+        .then(
+            Exchange::get("/v2/droplets/1/actions?per_page=1")
+                .json(200, &last_action(Some(10), "in-progress", "snapshot")),
+        )
+        .then(Exchange::get("/v2/actions/10").json(200, &action(10, "errored", "snapshot")));
+    let mut h = Harness::new(replay);
+    let mut wait = WaitActionsOnObjects::new(&config(), droplet_objects([1]), h.now());
+    let out = h.run(&mut wait).unwrap();
+    match &out[..] {
+        [Err(Error::ActionFailed(a))] => assert_eq!((a.id, a.is_errored()), (10, true)),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(h.elapsed(), secs(2));
+
+    // An errored last action ends it before anything is polled.
+    let replay = Replay::new().then(
+        Exchange::get("/v2/droplets/1/actions?per_page=1")
+            .json(200, &last_action(Some(11), "errored", "resize")),
+    );
+    let mut h = Harness::new(replay);
+    let mut wait = WaitActionsOnObjects::new(&config(), droplet_objects([1, 2]), h.now());
+    let out = h.run(&mut wait).unwrap();
+    assert!(matches!(&out[..], [Err(Error::ActionFailed(a))] if a.id == 11));
+    assert_eq!(h.sent().len(), 1);
+}
+
+#[test]
+fn wait_actions_on_objects_times_out_with_the_states() {
+    let mut config = config();
+    config.wait_time = Some(secs(5));
+    let replay = Replay::new()
+        .then(
+            Exchange::get("/v2/droplets/1/actions?per_page=1")
+                .json(200, &last_action(None, "", "")),
+        )
+        .then(Exchange::get("/v2/droplets/1").json(200, &one_droplet(1, "active")))
+        .then(
+            Exchange::get("/v2/droplets/2/actions?per_page=1")
+                .json(200, &last_action(Some(20), "in-progress", "resize")),
+        )
+        .then(Exchange::get("/v2/actions/20").json(200, &action(20, "in-progress", "resize")))
+        .then(Exchange::get("/v2/actions/20").json(200, &action(20, "in-progress", "resize")));
+    let mut h = Harness::new(replay);
+    let mut wait = WaitActionsOnObjects::new(&config, droplet_objects([1, 2]), h.now());
+    let out = h.run(&mut wait).unwrap();
+    assert_eq!(out.len(), 2);
+    assert_eq!(out[0].as_ref().unwrap().target, ActionTarget::Droplet(1));
+    match out[1].as_ref().unwrap_err() {
+        Error::WaitTimeout(states) => {
+            assert_eq!(
+                summary(&states.finished),
+                [(ActionTarget::Droplet(1), None, true)]
+            );
+            assert_eq!(
+                summary(&states.pending),
+                [(ActionTarget::Droplet(2), Some(20), false)]
+            );
+            assert_eq!(states.pending[0].id(), 2);
+        }
+        other => panic!("{other:?}"),
+    }
+    // Polls at 2 s and 4 s; the time runs out at 5 s.
+    assert_eq!(h.sent().len(), 5);
+    assert_eq!(h.elapsed(), secs(5));
+}
+
+#[test]
+fn wait_actions_on_objects_cancel_returns_the_states() {
+    let replay = Replay::new()
+        .then(
+            Exchange::get("/v2/droplets/2/actions?per_page=1")
+                .json(200, &last_action(Some(20), "in-progress", "reboot")),
+        )
+        .then(
+            Exchange::get("/v2/droplets/1/actions?per_page=1")
+                .json(200, &last_action(None, "", "")),
+        )
+        .then(Exchange::get("/v2/droplets/1").json(200, &one_droplet(1, "active")));
+    let mut h = Harness::new(replay);
+    let mut wait = WaitActionsOnObjects::new(&config(), droplet_objects([2, 1, 3]), h.now());
+    let first = h.next_output(&mut wait).unwrap().unwrap().unwrap();
+    assert_eq!(first.target, ActionTarget::Droplet(1));
+    // Droplet 3's last action is next. Cancel instead.
+    doapi_core::Cancel::handle_cancel(&mut wait);
+    let out = h.run(&mut wait).unwrap();
+    match &out[..] {
+        [Err(Error::Cancelled(states))] => {
+            assert_eq!(
+                summary(&states.finished),
+                [(ActionTarget::Droplet(1), None, true)]
+            );
+            assert_eq!(
+                summary(&states.pending),
+                [
+                    (ActionTarget::Droplet(2), Some(20), false),
+                    (ActionTarget::Droplet(3), None, false)
+                ]
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(h.sent().len(), 3);
     assert_eq!(h.elapsed(), Duration::ZERO);
 }
 

@@ -455,6 +455,19 @@ impl Client {
         first(self.wait_stream(wait.with_retry(self.inner.retry.clone()), None)).await
     }
 
+    /// Waits for the most recent action of each resource, yielding each
+    /// resource's final state as its action ends, in completion order;
+    /// `resource` is `None` if the action deleted it (doapi
+    /// `wait_actions_on_objects`). The actions are polled together; dropping
+    /// the stream stops the wait.
+    pub fn wait_actions_on_objects(
+        &self,
+        targets: impl IntoIterator<Item = endpoints::ActionTarget>,
+    ) -> BoxStream<'static, Result<doapi_core::ObjectState, Error>> {
+        let wait = doapi_core::WaitActionsOnObjects::new(&self.inner.config, targets, self.now());
+        self.wait_stream(wait.with_retry(self.inner.retry.clone()), None)
+    }
+
     /// Drives a machine to its next output. If `stop` completes while the
     /// machine sleeps, `on_stop` is applied once and driving goes on, so
     /// the machine can report its states.

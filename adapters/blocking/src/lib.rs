@@ -388,6 +388,18 @@ impl Client {
         single(self.wait_iter(wait.with_retry(self.inner.retry.clone())))
     }
 
+    /// Waits for the most recent action of each resource, yielding each
+    /// resource's final state as its action ends, in completion order;
+    /// `resource` is `None` if the action deleted it (doapi
+    /// `wait_actions_on_objects`). The actions are polled together.
+    pub fn wait_actions_on_objects(
+        &self,
+        targets: impl IntoIterator<Item = endpoints::ActionTarget>,
+    ) -> WaitIter<doapi_core::WaitActionsOnObjects> {
+        let wait = doapi_core::WaitActionsOnObjects::new(&self.inner.config, targets, self.now());
+        self.wait_iter(wait.with_retry(self.inner.retry.clone()))
+    }
+
     /// Drives any wait machine (built with this client's
     /// [`Client::config`]) as an iterator.
     pub fn wait_iter<M: Cancel>(&self, machine: M) -> WaitIter<M> {
