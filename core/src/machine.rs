@@ -172,7 +172,7 @@ impl fmt::Display for TransportErrorKind {
 /// A machine that can be stopped early with its current state: the waits.
 /// Drivers call [`Cancel::handle_cancel`] when their caller cancels (Ctrl-C,
 /// a dropped future, a cancel token); the next output is then
-/// [`Error::Cancelled`](crate::Error::Cancelled) carrying the states as
+/// [`Error::Cancelled`] carrying the states as
 /// last seen.
 pub trait Cancel: Machine {
     /// Ends the machine now; does nothing once it has ended.
