@@ -514,12 +514,14 @@ impl Client {
             let at = m.poll_timeout()?;
             match stop.take() {
                 None => t.sleep_until(at).await,
-                Some(cancel) => match future::select(t.sleep_until(at), cancel).await {
-                    Either::Left(((), cancel)) => *stop = Some(cancel),
-                    Either::Right(((), _)) => {
+                // The cancel future is polled first: once it has fired, it
+                // wins over a timer that is due too.
+                Some(cancel) => match future::select(cancel, t.sleep_until(at)).await {
+                    Either::Left(((), _)) => {
                         on_stop(m);
                         continue;
                     }
+                    Either::Right(((), cancel)) => *stop = Some(cancel),
                 },
             }
             m.handle_timeout(t.now());
