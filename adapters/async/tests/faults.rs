@@ -6,7 +6,7 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use common::{builder, client, droplet_count, sim_with_faults, spec, start};
+use common::{builder, client, droplet_count, fast_sim, sim_with_faults, spec, start};
 use doapi_async::endpoints::ListSizes;
 use doapi_async::models::{ActionType, DropletStatus};
 use doapi_async::{Client, Error, Limits, RetryPolicy, TransportErrorKind, Until};
@@ -395,4 +395,89 @@ async fn a_404_right_after_a_create_is_tolerated_by_the_wait() {
         .unwrap();
     assert!(d.is_active());
     assert_eq!(server.stats().routes[GET_DROPLET].statuses[&404], 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_response_over_the_size_cap_is_a_transport_error() {
+    let server = start(fast_sim()).await;
+    let capped = builder(server.url())
+        .limits(Limits {
+            max_body: 2_000,
+            ..Limits::default()
+        })
+        .retry(RetryPolicy::no_retries())
+        .build()
+        .unwrap();
+    // A small answer passes; a page of 22 sizes does not.
+    assert!(capped
+        .fetch_tag("missing")
+        .await
+        .unwrap_err()
+        .is_not_found());
+    let err = capped.fetch_all_sizes().next().await.unwrap().unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Transport {
+                kind: TransportErrorKind::Io,
+                attempts: 1
+            }
+        ),
+        "{err:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn retries_stop_at_the_policys_deadline() {
+    let (server, id) = with_droplet(&["503,route=GET /v2/droplets/{id}"]).await;
+    let mut policy = RetryPolicy::default().without_jitter();
+    policy.max_attempts = 100;
+    policy.initial_backoff = Duration::from_millis(40);
+    policy.deadline = Some(Duration::from_millis(300));
+    let c = builder(server.url()).retry(policy).build().unwrap();
+    let t0 = Instant::now();
+    let err = c.fetch_droplet(id).await.unwrap_err();
+    assert!(t0.elapsed() < Duration::from_secs(2), "{:?}", t0.elapsed());
+    let Error::DeadlineExceeded { attempts, last } = &err else {
+        panic!("{err:?}");
+    };
+    assert!((2..10).contains(attempts), "{attempts}");
+    assert_eq!(last.api().map(|a| a.status.as_u16()), Some(503));
+    assert_eq!(err.api().map(|a| a.status.as_u16()), Some(503));
+    assert_eq!(
+        server.stats().requests_to(GET_DROPLET),
+        u64::from(*attempts)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_request_longer_than_the_overall_timeout_is_a_timeout() {
+    // Headers come in time for the read timeout, but not for the whole
+    // request's.
+    let (server, id) = with_droplet(&["latency,ms=1000,route=GET /v2/droplets/{id}"]).await;
+    let c = builder(server.url())
+        .limits(Limits {
+            request_timeout: Duration::from_millis(300),
+            ..Limits::default()
+        })
+        .retry(RetryPolicy::no_retries())
+        .build()
+        .unwrap();
+    let t0 = Instant::now();
+    let err = c.fetch_droplet(id).await.unwrap_err();
+    assert!(
+        t0.elapsed() < Duration::from_millis(900),
+        "{:?}",
+        t0.elapsed()
+    );
+    assert!(
+        matches!(
+            err,
+            Error::Transport {
+                kind: TransportErrorKind::Timeout,
+                attempts: 1
+            }
+        ),
+        "{err:?}"
+    );
 }

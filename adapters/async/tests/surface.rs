@@ -649,7 +649,7 @@ async fn wait_on_100_droplets_yields_in_completion_order_and_lists_by_tag() {
     let server = start(SimConfig {
         // Long enough that the second batch cannot be active at the first
         // round, which comes right after its creation.
-        boot_delay: Duration::from_millis(600),
+        boot_delay: Duration::from_secs(1),
         ..fast_sim()
     })
     .await;

@@ -6,7 +6,7 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use common::{builder, client, droplet_count, sim_with_faults, spec, start};
+use common::{builder, client, droplet_count, fast_sim, sim_with_faults, spec, start};
 use doapi_blocking::endpoints::ListSizes;
 use doapi_blocking::models::{ActionType, DropletStatus};
 use doapi_blocking::{Client, Error, Limits, RetryPolicy, TransportErrorKind, Until};
@@ -377,4 +377,53 @@ fn a_404_right_after_a_create_is_tolerated_by_the_wait() {
         .unwrap();
     assert!(d.is_active());
     assert_eq!(server.stats().routes[GET_DROPLET].statuses[&404], 2);
+}
+
+#[test]
+fn a_response_over_the_size_cap_is_a_transport_error() {
+    let server = start(fast_sim());
+    let capped = builder(server.url())
+        .limits(Limits {
+            max_body: 2_000,
+            ..Limits::default()
+        })
+        .retry(RetryPolicy::no_retries())
+        .build()
+        .unwrap();
+    // A small answer passes; a page of 22 sizes does not.
+    assert!(capped.fetch_tag("missing").unwrap_err().is_not_found());
+    let err = capped.fetch_all_sizes().next().unwrap().unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Transport {
+                kind: TransportErrorKind::Io,
+                attempts: 1
+            }
+        ),
+        "{err:?}"
+    );
+}
+
+#[test]
+fn retries_stop_at_the_policys_deadline() {
+    let (server, id) = with_droplet(&["503,route=GET /v2/droplets/{id}"]);
+    let mut policy = RetryPolicy::default().without_jitter();
+    policy.max_attempts = 100;
+    policy.initial_backoff = Duration::from_millis(40);
+    policy.deadline = Some(Duration::from_millis(300));
+    let c = builder(server.url()).retry(policy).build().unwrap();
+    let t0 = Instant::now();
+    let err = c.fetch_droplet(id).unwrap_err();
+    assert!(t0.elapsed() < Duration::from_secs(2), "{:?}", t0.elapsed());
+    let Error::DeadlineExceeded { attempts, last } = &err else {
+        panic!("{err:?}");
+    };
+    assert!((2..10).contains(attempts), "{attempts}");
+    assert_eq!(last.api().map(|a| a.status.as_u16()), Some(503));
+    assert_eq!(err.api().map(|a| a.status.as_u16()), Some(503));
+    assert_eq!(
+        server.stats().requests_to(GET_DROPLET),
+        u64::from(*attempts)
+    );
 }
