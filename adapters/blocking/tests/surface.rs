@@ -15,6 +15,7 @@ use doapi_blocking::endpoints::{
 use doapi_blocking::models::{Action, ActionType, DropletStatus, RecordType};
 use doapi_blocking::{Client, Error, Until, Wait};
 use doapi_core::http::Method;
+use doapi_core::Resource;
 use doapi_sim::SimConfig;
 
 const PUBLIC_KEY: &str =
@@ -633,4 +634,48 @@ fn wait_on_100_droplets_yields_in_completion_order_and_lists_by_tag() {
         stats.requests_to("GET /v2/actions/{id}") < 100,
         "listing the account's actions is cheaper: {stats}"
     );
+}
+
+#[test]
+fn wait_actions_on_objects_yields_each_resource_after_its_action() {
+    let server = start(fast_sim());
+    let c = client(&server);
+    let droplets = c
+        .create_multiple_droplets(vec!["obj-1".into(), "obj-2".into()], spec())
+        .unwrap();
+    let ids: Vec<u64> = droplets.iter().map(|d| d.id).collect();
+    for d in c.wait_droplets(droplets, Until::Status(DropletStatus::Active)) {
+        d.unwrap();
+    }
+    let ip = c
+        .create_floating_ip(FloatingIpTarget::Region("nyc3".into()))
+        .unwrap()
+        .ip;
+    c.power_off(ids[0]).unwrap();
+    c.reboot(ids[1]).unwrap();
+    c.assign_floating_ip(ip, ids[1]).unwrap();
+    let targets = [
+        ActionTarget::Droplet(ids[0]),
+        ActionTarget::Droplet(ids[1]),
+        ActionTarget::FloatingIp(ip),
+    ];
+    let ended: Vec<_> = c
+        .wait_actions_on_objects(targets.clone())
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(ended.len(), 3);
+    for target in &targets {
+        let state = ended.iter().find(|s| &s.target == target).unwrap();
+        assert!(state.action.as_ref().unwrap().is_completed(), "{state:?}");
+        match (target, state.resource.as_ref().unwrap()) {
+            (ActionTarget::Droplet(id), Resource::Droplet(d)) if *id == ids[0] => {
+                assert_eq!(d.status, DropletStatus::Off)
+            }
+            (ActionTarget::Droplet(_), Resource::Droplet(d)) => assert!(d.is_active()),
+            (ActionTarget::FloatingIp(_), Resource::FloatingIp(f)) => {
+                assert_eq!(f.droplet.as_ref().map(|d| d.id), Some(ids[1]))
+            }
+            other => panic!("{other:?}"),
+        }
+    }
 }
