@@ -52,6 +52,7 @@ pub use doapi_core::{
     RequestError, ResponseInfo, RetryPolicy, TargetState, TransportErrorKind, Until, Wait,
     WaitForAction, WaitStates,
 };
+pub use doapi_core::{ObjectState, Resource, WaitActionsOnObjects};
 
 #[cfg(feature = "testing")]
 mod offline;
@@ -463,8 +464,8 @@ impl Client {
     pub fn wait_actions_on_objects(
         &self,
         targets: impl IntoIterator<Item = endpoints::ActionTarget>,
-    ) -> BoxStream<'static, Result<doapi_core::ObjectState, Error>> {
-        let wait = doapi_core::WaitActionsOnObjects::new(&self.inner.config, targets, self.now());
+    ) -> BoxStream<'static, Result<ObjectState, Error>> {
+        let wait = WaitActionsOnObjects::new(&self.inner.config, targets, self.now());
         self.wait_stream(wait.with_retry(self.inner.retry.clone()), None)
     }
 

@@ -45,6 +45,7 @@ pub use doapi_core::{
     RequestError, ResponseInfo, RetryPolicy, TargetState, TransportErrorKind, Until, Wait,
     WaitForAction, WaitStates,
 };
+pub use doapi_core::{ObjectState, Resource, WaitActionsOnObjects};
 
 #[cfg(feature = "testing")]
 mod offline;
@@ -395,8 +396,8 @@ impl Client {
     pub fn wait_actions_on_objects(
         &self,
         targets: impl IntoIterator<Item = endpoints::ActionTarget>,
-    ) -> WaitIter<doapi_core::WaitActionsOnObjects> {
-        let wait = doapi_core::WaitActionsOnObjects::new(&self.inner.config, targets, self.now());
+    ) -> WaitIter<WaitActionsOnObjects> {
+        let wait = WaitActionsOnObjects::new(&self.inner.config, targets, self.now());
         self.wait_iter(wait.with_retry(self.inner.retry.clone()))
     }
 

@@ -62,6 +62,9 @@ pub struct Limits {
     /// Time to wait for the response and its body once the request is sent.
     /// Default 60 s.
     pub read_timeout: Duration,
+    /// Longest one request may take, from connecting to the end of the
+    /// body. Default 120 s.
+    pub request_timeout: Duration,
     /// Largest response body accepted. Default 32 MiB.
     pub max_body: u64,
 }
@@ -71,6 +74,7 @@ impl Default for Limits {
         Limits {
             connect_timeout: Duration::from_secs(10),
             read_timeout: Duration::from_secs(60),
+            request_timeout: Duration::from_secs(120),
             max_body: 32 * 1024 * 1024,
         }
     }
@@ -103,6 +107,7 @@ impl UreqTransport {
             .timeout_send_body(Some(limits.read_timeout))
             .timeout_recv_response(Some(limits.read_timeout))
             .timeout_recv_body(Some(limits.read_timeout))
+            .timeout_per_call(Some(limits.request_timeout))
             .build()
             .new_agent();
         UreqTransport { agent, limits }

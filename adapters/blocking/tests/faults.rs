@@ -427,3 +427,28 @@ fn retries_stop_at_the_policys_deadline() {
         u64::from(*attempts)
     );
 }
+
+#[test]
+fn the_overall_request_timeout() {
+    // Each read is within the read timeout, but the whole request is not.
+    let (server, id) = with_droplet(&["latency,ms=1000,route=GET /v2/droplets/{id}"]);
+    let c = builder(server.url())
+        .limits(Limits {
+            request_timeout: Duration::from_millis(300),
+            ..Limits::default()
+        })
+        .retry(RetryPolicy::no_retries())
+        .build()
+        .unwrap();
+    let err = c.fetch_droplet(id).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Transport {
+                kind: TransportErrorKind::Timeout,
+                attempts: 1
+            }
+        ),
+        "{err:?}"
+    );
+}
