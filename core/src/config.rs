@@ -281,6 +281,171 @@ impl Config {
     }
 }
 
+/// The environment variables a client reads its token from, in order.
+pub const TOKEN_VARS: [&str; 2] = ["DIGITALOCEAN_TOKEN", "DIGITALOCEAN_ACCESS_TOKEN"];
+
+/// The environment variable naming another endpoint.
+pub const ENDPOINT_VAR: &str = "DIGITALOCEAN_API_URL";
+
+/// The settings of a client before they are checked: token, endpoint, page
+/// size, wait defaults, user agent. [`ConfigBuilder::build`] checks them
+/// into a [`Config`]. The adapters' client builders forward these setters
+/// (see [`forward_config_setters!`](crate::forward_config_setters)).
+#[derive(Clone, Default)]
+pub struct ConfigBuilder {
+    token: String,
+    endpoint: Option<String>,
+    insecure_http: bool,
+    per_page: Option<u32>,
+    wait_interval: Option<Duration>,
+    wait_time: Option<Option<Duration>>,
+    user_agent: Option<String>,
+}
+
+impl fmt::Debug for ConfigBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ConfigBuilder")
+            .field("token", &"<redacted>")
+            .field("endpoint", &self.endpoint)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ConfigBuilder {
+    /// Settings starting from a token, as a user may paste it.
+    pub fn new(token: &str) -> Self {
+        ConfigBuilder {
+            token: token.to_owned(),
+            ..ConfigBuilder::default()
+        }
+    }
+
+    /// Settings from environment variables, read with `var`: the token
+    /// from [`TOKEN_VARS`], the endpoint from [`ENDPOINT_VAR`] if set.
+    /// (`var` is `|k| std::env::var(k).ok()` in a program; the core itself
+    /// reads no environment.)
+    pub fn from_vars(var: impl Fn(&str) -> Option<String>) -> Result<Self, RequestError> {
+        let set = |k: &str| var(k).filter(|v| !v.trim().is_empty());
+        let token = TOKEN_VARS
+            .iter()
+            .find_map(|k| set(k))
+            .ok_or(RequestError::InvalidToken(
+                "set DIGITALOCEAN_TOKEN or DIGITALOCEAN_ACCESS_TOKEN",
+            ))?;
+        Ok(ConfigBuilder {
+            endpoint: set(ENDPOINT_VAR),
+            ..ConfigBuilder::new(&token)
+        })
+    }
+
+    /// See [`Config::with_endpoint`].
+    pub fn endpoint(mut self, url: impl Into<String>) -> Self {
+        self.endpoint = Some(url.into());
+        self
+    }
+
+    /// See [`Config::with_insecure_endpoint`].
+    pub fn allow_insecure_http(mut self) -> Self {
+        self.insecure_http = true;
+        self
+    }
+
+    /// See [`Config::with_per_page`].
+    pub fn per_page(mut self, n: u32) -> Self {
+        self.per_page = Some(n);
+        self
+    }
+
+    /// See [`Config::wait_interval`].
+    pub fn wait_interval(mut self, d: Duration) -> Self {
+        self.wait_interval = Some(d);
+        self
+    }
+
+    /// See [`Config::wait_time`].
+    pub fn wait_time(mut self, d: Option<Duration>) -> Self {
+        self.wait_time = Some(d);
+        self
+    }
+
+    /// See [`Config::with_user_agent`].
+    pub fn user_agent(mut self, ua: impl Into<String>) -> Self {
+        self.user_agent = Some(ua.into());
+        self
+    }
+
+    /// Checks the settings: the token, the endpoint.
+    pub fn build(self) -> Result<Config, RequestError> {
+        let mut config = Config::new(Token::new(&self.token)?);
+        if let Some(url) = &self.endpoint {
+            config = config.set_endpoint(url, self.insecure_http)?;
+        }
+        if let Some(n) = self.per_page {
+            config = config.with_per_page(n);
+        }
+        if let Some(ua) = self.user_agent {
+            config = config.with_user_agent(ua);
+        }
+        if let Some(d) = self.wait_interval {
+            config.wait_interval = d;
+        }
+        if let Some(d) = self.wait_time {
+            config.wait_time = d;
+        }
+        Ok(config)
+    }
+}
+
+/// Writes, inside an adapter's `impl` of its client builder, the setters of
+/// [`ConfigBuilder`], each forwarding to the builder's field `$field`. One
+/// list of settings, documented once, for both clients.
+#[macro_export]
+macro_rules! forward_config_setters {
+    ($field:ident) => {
+        /// Another endpoint (`scheme://host[:port]`, without `/v2`), such as a
+        /// simulator's URL. Plain `http://` is refused unless the host is a
+        /// loopback address or
+        /// [`allow_insecure_http`](Self::allow_insecure_http) is set.
+        pub fn endpoint(mut self, url: impl Into<String>) -> Self {
+            self.$field = self.$field.endpoint(url);
+            self
+        }
+
+        /// Allows sending the token over plain `http://` to a host that is
+        /// not a loopback address. Only for networks you trust.
+        pub fn allow_insecure_http(mut self) -> Self {
+            self.$field = self.$field.allow_insecure_http();
+            self
+        }
+
+        /// Items per page of listings (1 to 200; default 200).
+        pub fn per_page(mut self, n: u32) -> Self {
+            self.$field = self.$field.per_page(n);
+            self
+        }
+
+        /// Time between polls of a wait (doapi's `wait_interval`; default
+        /// 2 s).
+        pub fn wait_interval(mut self, d: ::std::time::Duration) -> Self {
+            self.$field = self.$field.wait_interval(d);
+            self
+        }
+
+        /// Longest a wait may last (doapi's `wait_time`); `None` waits
+        /// without limit. Default 30 minutes.
+        pub fn wait_time(mut self, d: Option<::std::time::Duration>) -> Self {
+            self.$field = self.$field.wait_time(d);
+            self
+        }
+
+        /// The user agent (default `doapi-rust/<version>`).
+        pub fn user_agent(mut self, ua: impl Into<String>) -> Self {
+            self.$field = self.$field.user_agent(ua);
+            self
+        }
+    };
+}
+
 /// Appends `?k=v&...`, percent-encoded, to a URL.
 fn append_query(url: &mut String, query: &[(String, String)]) {
     for (i, (k, v)) in query.iter().enumerate() {
@@ -357,6 +522,39 @@ mod tests {
         assert!(!c.is_same_origin("/v2/droplets"));
         let err = c.get_url("https://evil.test/v2/droplets").unwrap_err();
         assert!(matches!(err, RequestError::ForeignOrigin { .. }));
+    }
+
+    #[test]
+    fn settings_from_the_environment() {
+        let vars = |pairs: &'static [(&'static str, &'static str)]| {
+            move |k: &str| {
+                pairs
+                    .iter()
+                    .find(|(n, _)| *n == k)
+                    .map(|(_, v)| v.to_string())
+            }
+        };
+        let b = ConfigBuilder::from_vars(vars(&[
+            ("DIGITALOCEAN_TOKEN", " "),
+            ("DIGITALOCEAN_ACCESS_TOKEN", "'tok-secret'"),
+            ("DIGITALOCEAN_API_URL", "http://127.0.0.1:4010"),
+        ]))
+        .unwrap();
+        assert!(!format!("{b:?}").contains("secret"));
+        let c = b.per_page(50).wait_time(None).build().unwrap();
+        assert_eq!(c.endpoint(), "http://127.0.0.1:4010");
+        assert_eq!((c.per_page(), c.wait_time), (50, None));
+        assert_eq!(
+            ConfigBuilder::from_vars(vars(&[])).unwrap_err(),
+            RequestError::InvalidToken("set DIGITALOCEAN_TOKEN or DIGITALOCEAN_ACCESS_TOKEN")
+        );
+        let refused = ConfigBuilder::new("t").endpoint("http://10.1.1.1").build();
+        assert!(matches!(refused, Err(RequestError::InsecureEndpoint(_))));
+        let allowed = ConfigBuilder::new("t")
+            .endpoint("http://10.1.1.1")
+            .allow_insecure_http()
+            .build();
+        assert!(allowed.is_ok());
     }
 
     #[test]

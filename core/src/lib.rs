@@ -39,13 +39,15 @@ pub mod testing;
 pub mod wait;
 pub mod wait_objects;
 
-pub use config::{Config, Token, DEFAULT_ENDPOINT, DEFAULT_PER_PAGE, DEFAULT_USER_AGENT};
+pub use config::{
+    Config, ConfigBuilder, Token, DEFAULT_ENDPOINT, DEFAULT_PER_PAGE, DEFAULT_USER_AGENT,
+};
 pub use decode::{Page, Reply};
 pub use error::{ApiError, DecodeError, Error, RequestError};
 pub use ratelimit::{RateLimit, ResponseInfo};
 
 pub use call::Call;
-pub use machine::{Answer, Cancel, Machine, TransportErrorKind};
+pub use machine::{Answer, Cancel, Machine, TransportError, TransportErrorKind};
 pub use paginate::Paginator;
 pub use retry::RetryPolicy;
 pub use wait::{

@@ -178,3 +178,31 @@ pub trait Cancel: Machine {
     /// Ends the machine now; does nothing once it has ended.
     fn handle_cancel(&mut self);
 }
+
+/// A request that got no response, as a driver's transport reports it: the
+/// [`TransportErrorKind`] the machines need, and what happened, for logs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TransportError {
+    /// Whether anything may have been sent.
+    pub kind: TransportErrorKind,
+    /// What happened.
+    pub message: String,
+}
+
+impl TransportError {
+    /// An error of this kind.
+    pub fn new(kind: TransportErrorKind, message: impl Into<String>) -> Self {
+        TransportError {
+            kind,
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.kind, self.message)
+    }
+}
+
+impl std::error::Error for TransportError {}

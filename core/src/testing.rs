@@ -50,7 +50,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::error::Error;
-use crate::machine::{Answer, Machine, TransportErrorKind};
+use crate::machine::{Answer, Machine, TransportError, TransportErrorKind};
 
 /// Virtual time: an `Instant` that moves only when told to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -477,11 +477,15 @@ impl Exchange {
     /// Records a real exchange: the request's method, URL and JSON body
     /// (never its headers, so never the token), and the answer with its
     /// status, headers and body.
-    pub fn recorded(req: &Request<Vec<u8>>, answer: &Answer, latency: Duration) -> Self {
+    pub fn recorded(
+        req: &Request<Vec<u8>>,
+        answer: Result<&Response<Vec<u8>>, TransportErrorKind>,
+        latency: Duration,
+    ) -> Self {
         let mut e = Exchange::new(req.method().clone(), req.uri().to_string()).after(latency);
         e.json_body = serde_json::from_slice(req.body()).ok();
         match answer {
-            Err(kind) => e.transport_error(*kind),
+            Err(kind) => e.transport_error(kind),
             Ok(resp) => {
                 e.status = resp.status().as_u16();
                 e.headers = resp
@@ -548,6 +552,36 @@ impl Replay {
             replay.push(Exchange::from_json_line(line)?);
         }
         Ok(replay)
+    }
+}
+
+/// What a recorder keeps of a request before sending it, to write its
+/// cassette line once it is answered: the part of the adapters' recorders
+/// they share.
+#[derive(Debug)]
+pub struct Recording {
+    request: Request<Vec<u8>>,
+    start: Instant,
+}
+
+impl Recording {
+    /// Keeps the request's method, URL and body (never its headers) and
+    /// when it was sent.
+    pub fn start(req: &Request<Vec<u8>>, now: Instant) -> Self {
+        let mut request = Request::new(req.body().clone());
+        *request.method_mut() = req.method().clone();
+        *request.uri_mut() = req.uri().clone();
+        Recording {
+            request,
+            start: now,
+        }
+    }
+
+    /// The cassette line of the request and its answer, received at `now`.
+    pub fn line(&self, result: &Result<Response<Vec<u8>>, TransportError>, now: Instant) -> String {
+        let answer = result.as_ref().map_err(|e| e.kind);
+        let latency = now.saturating_duration_since(self.start);
+        Exchange::recorded(&self.request, answer, latency).to_json_line()
     }
 }
 
@@ -668,9 +702,11 @@ mod cassette_tests {
             .header("ratelimit-remaining", "4999")
             .body(br#"{"droplet":{"id":1}}"#.to_vec())
             .unwrap();
-        let line = Exchange::recorded(&req, &Ok(resp), Duration::from_millis(12)).to_json_line();
+        let start = FakeClock::new();
+        let recording = Recording::start(&req, start.now());
+        let line = recording.line(&Ok(resp), start.now() + Duration::from_millis(12));
         assert!(!line.contains("secret-token"), "{line}");
-        let failed = Exchange::recorded(&req, &Err(TransportErrorKind::Timeout), Duration::ZERO);
+        let failed = Exchange::recorded(&req, Err(TransportErrorKind::Timeout), Duration::ZERO);
         let cassette = format!("{line}\n\n{}\n", failed.to_json_line());
 
         let mut offline = Offline::replay(Replay::from_cassette(&cassette).unwrap());

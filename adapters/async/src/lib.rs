@@ -39,18 +39,17 @@ use std::fmt;
 use std::future::Future;
 use std::net::IpAddr;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use doapi_core::endpoints::{Endpoint, List};
 use doapi_core::models::{Action, Droplet, FloatingIp, Image, Meta};
-use doapi_core::{Call, Machine, Paginator, Token};
+use doapi_core::{Call, Machine, Paginator};
 use futures::future::{self, BoxFuture, Either, FutureExt};
 use futures::stream::{self, BoxStream, Stream, StreamExt};
 
 pub use doapi_core::{
-    endpoints, models, ApiError, Cancel, Config, DecodeError, Error, Page, RateLimit, Reply,
-    RequestError, ResponseInfo, RetryPolicy, TargetState, TransportErrorKind, Until, Wait,
-    WaitForAction, WaitStates,
+    endpoints, models, ApiError, Cancel, Config, ConfigBuilder, DecodeError, Error, Page,
+    RateLimit, Reply, RequestError, ResponseInfo, RetryPolicy, TargetState, TransportError,
+    TransportErrorKind, Until, Wait, WaitForAction, WaitStates,
 };
 pub use doapi_core::{ObjectState, Resource, WaitActionsOnObjects};
 
@@ -60,7 +59,7 @@ mod transport;
 
 #[cfg(feature = "testing")]
 pub use offline::{OfflineTransport, Recorder};
-pub use transport::{Limits, ReqwestTransport, Transport, TransportError};
+pub use transport::{Limits, ReqwestTransport, Transport};
 
 /// The async client. Cheap to clone; clones share the connection pool and
 /// the last-response record.
@@ -88,13 +87,7 @@ impl fmt::Debug for Client {
 /// Builds a [`Client`]: endpoint, timeouts, page size, wait defaults, user
 /// agent, retry policy, transport.
 pub struct ClientBuilder {
-    token: String,
-    endpoint: Option<String>,
-    insecure_http: bool,
-    per_page: Option<u32>,
-    wait_interval: Option<Duration>,
-    wait_time: Option<Option<Duration>>,
-    user_agent: Option<String>,
+    config: ConfigBuilder,
     limits: Limits,
     retry: RetryPolicy,
     transport: Option<Box<dyn Transport>>,
@@ -103,52 +96,13 @@ pub struct ClientBuilder {
 impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
-            .field("endpoint", &self.endpoint)
+            .field("config", &self.config)
             .finish_non_exhaustive()
     }
 }
 
 impl ClientBuilder {
-    /// Another endpoint (`scheme://host[:port]`, without `/v2`), such as a
-    /// simulator's URL. Plain `http://` is refused unless the host is a
-    /// loopback address or [`allow_insecure_http`](Self::allow_insecure_http)
-    /// is set.
-    pub fn endpoint(mut self, url: impl Into<String>) -> Self {
-        self.endpoint = Some(url.into());
-        self
-    }
-
-    /// Allows sending the token over plain `http://` to a host that is not a
-    /// loopback address. Only for networks you trust.
-    pub fn allow_insecure_http(mut self) -> Self {
-        self.insecure_http = true;
-        self
-    }
-
-    /// Items per page of listings (1 to 200; default 200).
-    pub fn per_page(mut self, n: u32) -> Self {
-        self.per_page = Some(n);
-        self
-    }
-
-    /// Time between polls of a wait (doapi's `wait_interval`; default 2 s).
-    pub fn wait_interval(mut self, d: Duration) -> Self {
-        self.wait_interval = Some(d);
-        self
-    }
-
-    /// Longest a wait may last (doapi's `wait_time`); `None` waits without
-    /// limit. Default 30 minutes.
-    pub fn wait_time(mut self, d: Option<Duration>) -> Self {
-        self.wait_time = Some(d);
-        self
-    }
-
-    /// The user agent (default `doapi-rust/<version>`).
-    pub fn user_agent(mut self, ua: impl Into<String>) -> Self {
-        self.user_agent = Some(ua.into());
-        self
-    }
+    doapi_core::forward_config_setters!(config);
 
     /// Timeouts and the response size cap of the real transport.
     pub fn limits(mut self, limits: Limits) -> Self {
@@ -172,26 +126,7 @@ impl ClientBuilder {
     /// The client; fails on an empty token, a refused endpoint, or an HTTP
     /// client that cannot be built.
     pub fn build(self) -> Result<Client, Error> {
-        let mut config = Config::new(Token::new(&self.token)?);
-        if let Some(url) = &self.endpoint {
-            config = if self.insecure_http {
-                config.with_insecure_endpoint(url)?
-            } else {
-                config.with_endpoint(url)?
-            };
-        }
-        if let Some(n) = self.per_page {
-            config = config.with_per_page(n);
-        }
-        if let Some(ua) = self.user_agent {
-            config = config.with_user_agent(ua);
-        }
-        if let Some(d) = self.wait_interval {
-            config.wait_interval = d;
-        }
-        if let Some(d) = self.wait_time {
-            config.wait_time = d;
-        }
+        let config = self.config.build()?;
         let transport = match self.transport {
             Some(t) => t,
             None => Box::new(
@@ -213,21 +148,6 @@ impl ClientBuilder {
     }
 }
 
-/// The token from `DIGITALOCEAN_TOKEN` or `DIGITALOCEAN_ACCESS_TOKEN`, and
-/// the endpoint from `DIGITALOCEAN_API_URL` if set.
-pub fn env_settings() -> Result<(String, Option<String>), Error> {
-    let token = ["DIGITALOCEAN_TOKEN", "DIGITALOCEAN_ACCESS_TOKEN"]
-        .iter()
-        .find_map(|k| std::env::var(k).ok().filter(|v| !v.trim().is_empty()))
-        .ok_or(RequestError::InvalidToken(
-            "set DIGITALOCEAN_TOKEN or DIGITALOCEAN_ACCESS_TOKEN",
-        ))?;
-    let endpoint = std::env::var("DIGITALOCEAN_API_URL")
-        .ok()
-        .filter(|v| !v.trim().is_empty());
-    Ok((token, endpoint))
-}
-
 type Stop = Option<BoxFuture<'static, ()>>;
 
 impl Client {
@@ -236,26 +156,23 @@ impl Client {
         Client::builder(token).build()
     }
 
-    /// A client configured from the environment; see [`env_settings`].
+    /// A client configured from the environment: the token from
+    /// `DIGITALOCEAN_TOKEN` or `DIGITALOCEAN_ACCESS_TOKEN`, the endpoint
+    /// from `DIGITALOCEAN_API_URL` if set.
     pub fn from_env() -> Result<Client, Error> {
-        let (token, endpoint) = env_settings()?;
-        let mut b = Client::builder(&token);
-        if let Some(url) = endpoint {
-            b = b.endpoint(url);
-        }
-        b.build()
+        let config = ConfigBuilder::from_vars(|k| std::env::var(k).ok())?;
+        Client::with_config(config).build()
     }
 
     /// A builder starting from this token.
     pub fn builder(token: &str) -> ClientBuilder {
+        Client::with_config(ConfigBuilder::new(token))
+    }
+
+    /// A builder starting from these settings.
+    pub fn with_config(config: ConfigBuilder) -> ClientBuilder {
         ClientBuilder {
-            token: token.to_owned(),
-            endpoint: None,
-            insecure_http: false,
-            per_page: None,
-            wait_interval: None,
-            wait_time: None,
-            user_agent: None,
+            config,
             limits: Limits::default(),
             retry: RetryPolicy::default(),
             transport: None,

@@ -8,12 +8,12 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use doapi_core::http::{Request, Response};
-use doapi_core::testing::{Exchange, Offline, Replay, ReplayError};
-use doapi_core::TransportErrorKind;
+use doapi_core::testing::{Offline, Recording, Replay, ReplayError};
+use doapi_core::{TransportError, TransportErrorKind};
 use doapi_sim::{Sim, SimConfig};
 use futures::future::{self, BoxFuture, FutureExt};
 
-use crate::transport::{Transport, TransportError};
+use crate::transport::Transport;
 
 /// A transport with no sockets and no sleeping: a simulator or a cassette
 /// answers, and time is virtual (a wait of an hour takes no time).
@@ -124,22 +124,9 @@ impl<T: Transport> Recorder<T> {
     }
 
     async fn record(&self, request: Request<Vec<u8>>) -> Result<Response<Vec<u8>>, TransportError> {
-        let start = self.inner.now();
-        let mut copy = Request::new(request.body().clone());
-        *copy.method_mut() = request.method().clone();
-        *copy.uri_mut() = request.uri().clone();
+        let recording = Recording::start(&request, self.inner.now());
         let result = self.inner.send(request).await;
-        let answer = match &result {
-            Ok(r) => {
-                let mut c = Response::new(r.body().clone());
-                *c.status_mut() = r.status();
-                *c.headers_mut() = r.headers().clone();
-                Ok(c)
-            }
-            Err(e) => Err(e.kind),
-        };
-        let latency = self.inner.now().saturating_duration_since(start);
-        let line = Exchange::recorded(&copy, &answer, latency).to_json_line();
+        let line = recording.line(&result, self.inner.now());
         let mut file = self.file.lock().unwrap_or_else(|e| e.into_inner());
         if let Err(e) = writeln!(file, "{line}") {
             tracing::warn!(error = %e, "could not write to the cassette");

@@ -8,11 +8,11 @@ use std::sync::Mutex;
 use std::time::Instant;
 
 use doapi_core::http::{Request, Response};
-use doapi_core::testing::{Exchange, Offline, Replay, ReplayError};
-use doapi_core::TransportErrorKind;
+use doapi_core::testing::{Offline, Recording, Replay, ReplayError};
+use doapi_core::{TransportError, TransportErrorKind};
 use doapi_sim::{Sim, SimConfig};
 
-use crate::transport::{Transport, TransportError};
+use crate::transport::Transport;
 
 /// A transport with no sockets and no sleeping: a simulator or a cassette
 /// answers, and time is virtual (a wait of an hour takes no time).
@@ -130,12 +130,9 @@ impl<T: Transport> std::fmt::Debug for Recorder<T> {
 
 impl<T: Transport> Transport for Recorder<T> {
     fn send(&self, request: Request<Vec<u8>>) -> Result<Response<Vec<u8>>, TransportError> {
-        let start = self.inner.now();
-        let copy = clone_request(&request);
+        let recording = Recording::start(&request, self.inner.now());
         let result = self.inner.send(request);
-        let answer = result.as_ref().map(clone_response).map_err(|e| e.kind);
-        let latency = self.inner.now().saturating_duration_since(start);
-        let line = Exchange::recorded(&copy, &answer, latency).to_json_line();
+        let line = recording.line(&result, self.inner.now());
         let mut file = self.file.lock().unwrap_or_else(|e| e.into_inner());
         if let Err(e) = writeln!(file, "{line}") {
             tracing::warn!(error = %e, "could not write to the cassette");
@@ -150,18 +147,4 @@ impl<T: Transport> Transport for Recorder<T> {
     fn sleep_until(&self, at: Instant, interrupted: &dyn Fn() -> bool) -> bool {
         self.inner.sleep_until(at, interrupted)
     }
-}
-
-fn clone_request(r: &Request<Vec<u8>>) -> Request<Vec<u8>> {
-    let mut copy = Request::new(r.body().clone());
-    *copy.method_mut() = r.method().clone();
-    *copy.uri_mut() = r.uri().clone();
-    copy
-}
-
-fn clone_response(r: &Response<Vec<u8>>) -> Response<Vec<u8>> {
-    let mut copy = Response::new(r.body().clone());
-    *copy.status_mut() = r.status();
-    *copy.headers_mut() = r.headers().clone();
-    copy
 }

@@ -5,22 +5,7 @@ use std::io;
 use std::time::{Duration, Instant};
 
 use doapi_core::http::{Request, Response};
-use doapi_core::TransportErrorKind;
-
-/// A request that got no response, as a transport reports it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TransportError {
-    /// What the retry policy needs to know: was anything sent?
-    pub kind: TransportErrorKind,
-    /// What happened, for logs.
-    pub message: String,
-}
-
-impl fmt::Display for TransportError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.kind, self.message)
-    }
-}
+use doapi_core::{TransportError, TransportErrorKind};
 
 /// Moves requests and tells the time: the only I/O the client does.
 ///
