@@ -44,7 +44,7 @@ pub use config::{
 };
 pub use decode::{Page, Reply};
 pub use error::{ApiError, DecodeError, Error, RequestError};
-pub use ratelimit::{RateLimit, ResponseInfo};
+pub use ratelimit::{LastSeen, RateLimit, ResponseInfo};
 
 pub use call::Call;
 pub use machine::{Answer, Cancel, Machine, TransportError, TransportErrorKind};

@@ -75,6 +75,47 @@ impl ResponseInfo {
     }
 }
 
+/// What the last responses said, shared by a client and its clones across
+/// threads: doapi's `last_rate_limit`, `last_response` and `last_meta`.
+#[derive(Debug, Default)]
+pub struct LastSeen {
+    info: std::sync::Mutex<Option<ResponseInfo>>,
+    meta: std::sync::Mutex<Option<crate::models::Meta>>,
+}
+
+fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    // The guarded values are plain data: a panic elsewhere cannot leave
+    // them half-written.
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+impl LastSeen {
+    /// Remembers a response's status, rate limit, request id and date.
+    pub fn record_response(&self, info: ResponseInfo) {
+        *lock(&self.info) = Some(info);
+    }
+
+    /// Remembers a page's `meta`.
+    pub fn record_meta(&self, meta: Option<crate::models::Meta>) {
+        *lock(&self.meta) = meta;
+    }
+
+    /// The last response's facts.
+    pub fn response(&self) -> Option<ResponseInfo> {
+        lock(&self.info).clone()
+    }
+
+    /// The last response's rate limit.
+    pub fn rate_limit(&self) -> Option<RateLimit> {
+        lock(&self.info).as_ref()?.rate_limit
+    }
+
+    /// The last page's `meta`.
+    pub fn meta(&self) -> Option<crate::models::Meta> {
+        lock(&self.meta).clone()
+    }
+}
+
 /// Parses an HTTP date (`Sun, 06 Nov 1994 08:49:37 GMT`).
 pub fn parse_http_date(s: &str) -> Option<DateTime<Utc>> {
     DateTime::parse_from_rfc2822(s.trim())

@@ -38,11 +38,11 @@
 use std::fmt;
 use std::future::Future;
 use std::net::IpAddr;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use doapi_core::endpoints::{Endpoint, List};
 use doapi_core::models::{Action, Droplet, FloatingIp, Image, Meta};
-use doapi_core::{Call, Machine, Paginator};
+use doapi_core::{Call, LastSeen, Machine, Paginator};
 use futures::future::{self, BoxFuture, Either, FutureExt};
 use futures::stream::{self, BoxStream, Stream, StreamExt};
 
@@ -72,8 +72,7 @@ struct Inner {
     config: Config,
     retry: RetryPolicy,
     transport: Box<dyn Transport>,
-    last_info: Mutex<Option<ResponseInfo>>,
-    last_meta: Mutex<Option<Meta>>,
+    last: LastSeen,
 }
 
 impl fmt::Debug for Client {
@@ -141,8 +140,7 @@ impl ClientBuilder {
                 config,
                 retry: self.retry,
                 transport,
-                last_info: Mutex::new(None),
-                last_meta: Mutex::new(None),
+                last: LastSeen::default(),
             }),
         })
     }
@@ -191,17 +189,17 @@ impl Client {
 
     /// The rate limit of the last response (doapi's `last_rate_limit`).
     pub fn last_rate_limit(&self) -> Option<RateLimit> {
-        self.last_response()?.rate_limit
+        self.inner.last.rate_limit()
     }
 
     /// Status, rate limit, request id and date of the last response.
     pub fn last_response(&self) -> Option<ResponseInfo> {
-        lock(&self.inner.last_info).clone()
+        self.inner.last.response()
     }
 
     /// The `meta` of the last page fetched (doapi's `last_meta`).
     pub fn last_meta(&self) -> Option<Meta> {
-        lock(&self.inner.last_meta).clone()
+        self.inner.last.meta()
     }
 
     /// Performs any operation, with retries; the decoded answer.
@@ -233,7 +231,7 @@ impl Client {
                 }
                 let out = client.drive(&mut machine, &mut None, |_| {}).await?;
                 if let Ok(reply) = &out {
-                    *lock(&client.inner.last_meta) = reply.value.meta.clone();
+                    client.inner.last.record_meta(reply.value.meta.clone());
                 }
                 let done = out.is_err();
                 Some((out, (client, machine, done)))
@@ -418,7 +416,7 @@ impl Client {
                             request_id = info.request_id.as_deref().unwrap_or(""),
                             "response"
                         );
-                        *lock(&self.inner.last_info) = Some(info);
+                        self.inner.last.record_response(info);
                         m.handle_response(t.now(), resp);
                     }
                     Err(e) => {
@@ -445,10 +443,6 @@ impl Client {
             m.handle_timeout(t.now());
         }
     }
-}
-
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 fn finished_without_output() -> Error {

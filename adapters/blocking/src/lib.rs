@@ -33,11 +33,11 @@
 use std::fmt;
 use std::net::IpAddr;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use doapi_core::endpoints::{Endpoint, List};
 use doapi_core::models::{Action, Droplet, FloatingIp, Image, Meta};
-use doapi_core::{Call, Machine, Paginator};
+use doapi_core::{Call, LastSeen, Machine, Paginator};
 
 pub use doapi_core::{
     endpoints, models, ApiError, Cancel, Config, ConfigBuilder, DecodeError, Error, Page,
@@ -69,8 +69,7 @@ struct Inner {
     config: Config,
     retry: RetryPolicy,
     transport: Box<dyn Transport>,
-    last_info: Mutex<Option<ResponseInfo>>,
-    last_meta: Mutex<Option<Meta>>,
+    last: LastSeen,
 }
 
 impl fmt::Debug for Client {
@@ -135,8 +134,7 @@ impl ClientBuilder {
                 config,
                 retry: self.retry,
                 transport,
-                last_info: Mutex::new(None),
-                last_meta: Mutex::new(None),
+                last: LastSeen::default(),
             }),
         })
     }
@@ -184,17 +182,17 @@ impl Client {
 
     /// The rate limit of the last response (doapi's `last_rate_limit`).
     pub fn last_rate_limit(&self) -> Option<RateLimit> {
-        self.last_response()?.rate_limit
+        self.inner.last.rate_limit()
     }
 
     /// Status, rate limit, request id and date of the last response.
     pub fn last_response(&self) -> Option<ResponseInfo> {
-        lock(&self.inner.last_info).clone()
+        self.inner.last.response()
     }
 
     /// The `meta` of the last page fetched (doapi's `last_meta`).
     pub fn last_meta(&self) -> Option<Meta> {
-        lock(&self.inner.last_meta).clone()
+        self.inner.last.meta()
     }
 
     /// Performs any operation, with retries; the decoded answer.
@@ -361,7 +359,7 @@ impl Client {
                             request_id = info.request_id.as_deref().unwrap_or(""),
                             "response"
                         );
-                        *lock(&self.inner.last_info) = Some(info);
+                        self.inner.last.record_response(info);
                         m.handle_response(t.now(), resp);
                     }
                     Err(e) => {
@@ -382,10 +380,6 @@ impl Client {
             m.handle_timeout(t.now());
         }
     }
-}
-
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 fn finished_without_output() -> Error {
@@ -422,7 +416,7 @@ impl<L: List> Iterator for Pages<L> {
         }
         let out = self.client.drive(&mut self.machine, None, |_| {});
         match &out {
-            Some(Ok(reply)) => *lock(&self.client.inner.last_meta) = reply.value.meta.clone(),
+            Some(Ok(reply)) => self.client.inner.last.record_meta(reply.value.meta.clone()),
             Some(Err(_)) | None => self.done = true,
         }
         out
