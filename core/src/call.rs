@@ -8,7 +8,7 @@ use crate::config::Config;
 use crate::decode::Reply;
 use crate::endpoints::Endpoint;
 use crate::error::{ApiError, Error};
-use crate::machine::{Answer, Machine, TransportErrorKind};
+use crate::machine::{Answer, Attempt, Machine, TransportErrorKind};
 use crate::ratelimit::ResponseInfo;
 use crate::retry::{Decision, Outcome, RetryPolicy, Rng};
 
@@ -169,7 +169,9 @@ impl Retrying {
         }
         self.state = State::Sent;
         self.attempts += 1;
-        Some(self.request.clone())
+        let mut req = self.request.clone();
+        req.extensions_mut().insert(Attempt(self.attempts));
+        Some(req)
     }
 
     /// Takes the answer to the request in flight; returns the final

@@ -47,7 +47,7 @@ pub use error::{ApiError, DecodeError, Error, RequestError};
 pub use ratelimit::{LastSeen, RateLimit, ResponseInfo};
 
 pub use call::Call;
-pub use machine::{Answer, Cancel, Machine, TransportError, TransportErrorKind};
+pub use machine::{Answer, Attempt, Cancel, Machine, TransportError, TransportErrorKind};
 pub use paginate::Paginator;
 pub use retry::RetryPolicy;
 pub use wait::{

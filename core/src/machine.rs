@@ -206,3 +206,16 @@ impl fmt::Display for TransportError {
 }
 
 impl std::error::Error for TransportError {}
+
+/// Which attempt of its request a request is (1 for the first send, 2 for
+/// the first retry, ...): every machine puts it in the extensions of each
+/// request it yields, for the driver's logs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Attempt(pub u32);
+
+impl Attempt {
+    /// The attempt number a request carries (1 if it carries none).
+    pub fn of<B>(request: &Request<B>) -> u32 {
+        request.extensions().get::<Attempt>().map_or(1, |a| a.0)
+    }
+}

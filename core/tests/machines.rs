@@ -1241,3 +1241,16 @@ fn errors_never_show_the_token() {
     let shown = format!("{call:?} {pages:?} {wait:?}");
     assert!(shown.contains("authorization") && !shown.contains("test-token"));
 }
+
+#[test]
+fn each_request_says_which_attempt_it_is() {
+    let replay = Replay::new()
+        .then(Exchange::get("/v2/droplets/7").respond(503, "busy"))
+        .then(Exchange::get("/v2/droplets/7").respond(503, "busy"))
+        .then(Exchange::get("/v2/droplets/7").json(200, &one_droplet(7, "active")));
+    let mut call = Call::new(&config(), GetDroplet { id: 7 }).with_retry(exact());
+    let run = drive(&mut call, replay).unwrap();
+    assert!(run.outputs[0].is_ok());
+    let attempts: Vec<u32> = run.sent.iter().map(doapi_core::Attempt::of).collect();
+    assert_eq!(attempts, [1, 2, 3]);
+}

@@ -37,7 +37,7 @@ use std::sync::Arc;
 
 use doapi_core::endpoints::{Endpoint, List};
 use doapi_core::models::{Action, Droplet, FloatingIp, Image, Meta};
-use doapi_core::{Call, LastSeen, Machine, Paginator};
+use doapi_core::{Attempt, Call, LastSeen, Machine, Paginator};
 
 pub use doapi_core::{
     endpoints, models, ApiError, Cancel, Config, ConfigBuilder, DecodeError, Error, Page,
@@ -337,18 +337,13 @@ impl Client {
         on_cancel: impl Fn(&mut M),
     ) -> Option<Result<M::Output, Error>> {
         let t = &self.inner.transport;
-        let mut last_sent: Option<(String, u32)> = None;
         let mut cancel = cancel;
         loop {
             if let Some(out) = m.poll_output() {
                 return Some(out);
             }
             if let Some(req) = m.poll_request() {
-                let target = format!("{} {}", req.method(), req.uri());
-                let attempt = match &last_sent {
-                    Some((t, n)) if *t == target => n + 1,
-                    _ => 1,
-                };
+                let attempt = Attempt::of(&req);
                 let span = tracing::debug_span!("doapi", method = %req.method(), path = %req.uri().path(), attempt);
                 let _entered = span.enter();
                 match t.send(req) {
@@ -367,7 +362,6 @@ impl Client {
                         m.handle_transport_error(t.now(), e.kind);
                     }
                 }
-                last_sent = Some((target, attempt));
                 continue;
             }
             let at = m.poll_timeout()?;
