@@ -54,14 +54,24 @@ impl Endpoint for LastAction {
         self.target.actions_path()
     }
     fn query(&self) -> Vec<(String, String)> {
-        vec![("per_page".into(), "1".into())]
+        newest_only()
     }
     fn decode(&self, body: &[u8]) -> Result<Option<Action>, DecodeError> {
-        Ok(decode::page::<Action>(body, "actions")?
-            .items
-            .into_iter()
-            .next())
+        newest(body)
     }
+}
+
+/// A page of one: the newest action, since DigitalOcean lists newest first.
+fn newest_only() -> Vec<(String, String)> {
+    vec![("per_page".into(), "1".into())]
+}
+
+/// The action of a page of one, if any.
+fn newest(body: &[u8]) -> Result<Option<Action>, DecodeError> {
+    Ok(decode::page::<Action>(body, "actions")?
+        .items
+        .into_iter()
+        .next())
 }
 
 /// The action in progress on a resource, or `None` if its most recent action
@@ -78,13 +88,9 @@ impl Endpoint for CurrentAction {
         self.target.actions_path()
     }
     fn query(&self) -> Vec<(String, String)> {
-        vec![("per_page".into(), "1".into())]
+        newest_only()
     }
     fn decode(&self, body: &[u8]) -> Result<Option<Action>, DecodeError> {
-        let last = LastAction {
-            target: self.target.clone(),
-        }
-        .decode(body)?;
-        Ok(last.filter(Action::is_in_progress))
+        Ok(newest(body)?.filter(Action::is_in_progress))
     }
 }
