@@ -74,11 +74,3 @@ model! {
         }
     }
 }
-
-impl Image {
-    /// The slug if the image has one, else its id as text: what
-    /// create and rebuild accept.
-    pub fn slug_or_id(&self) -> String {
-        self.slug.clone().unwrap_or_else(|| self.id.to_string())
-    }
-}
