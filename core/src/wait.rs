@@ -436,8 +436,10 @@ impl<T: Waitable> Wait<T> {
         self
     }
 
-    /// Starts the first round at `at` instead of at once.
-    pub(crate) fn first_round_at(mut self, at: Instant) -> Self {
+    /// Starts the first round at `at` instead of at once: for targets whose
+    /// states are fresh, such as droplets just created, which are `new`
+    /// for a while anyway.
+    pub fn first_round_at(mut self, at: Instant) -> Self {
         if let Phase::Idle(_) = self.phase {
             self.phase = Phase::Idle(at);
         }

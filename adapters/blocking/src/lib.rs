@@ -174,6 +174,12 @@ impl Client {
         &self.inner.config
     }
 
+    /// The retry policy of every request, to build machines for
+    /// [`Client::wait_iter`] with.
+    pub fn retry_policy(&self) -> &RetryPolicy {
+        &self.inner.retry
+    }
+
     /// The current time of the transport's clock (virtual for an offline
     /// transport), to build machines for [`Client::wait_iter`] with.
     pub fn now(&self) -> std::time::Instant {

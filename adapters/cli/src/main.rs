@@ -1,1 +1,212 @@
-fn main() {}
+//! `doapi`: DigitalOcean from the shell, on `doapi-blocking`. The commands,
+//! output and exit codes are described in this crate's README.
+#![forbid(unsafe_code)]
+
+mod droplet;
+mod fail;
+mod others;
+mod out;
+mod resolve;
+mod token;
+mod waiting;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand};
+use doapi_blocking::{Client, ConfigBuilder, Limits};
+
+use crate::fail::Fail;
+use crate::out::Out;
+use crate::resolve::Resolver;
+
+/// DigitalOcean from the shell: JSON on stdout, one line on stderr on
+/// failure.
+///
+/// Exit codes: 0 success; 1 DigitalOcean answered with an error or could
+/// not be reached; 2 bad arguments or input; 3 a wait ran out of time; 4 an
+/// action waited on ended `errored`; 130 interrupted during a wait.
+#[derive(Parser)]
+#[command(name = "doapi", version)]
+struct Cli {
+    #[command(flatten)]
+    global: Global,
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// Options every command takes.
+#[derive(Args)]
+struct Global {
+    /// The API token (else --api-token-file, DIGITALOCEAN_TOKEN,
+    /// DIGITALOCEAN_ACCESS_TOKEN, DO_API_TOKEN, ~/.doapi).
+    #[arg(
+        long,
+        global = true,
+        value_name = "TOKEN",
+        conflicts_with = "api_token_file"
+    )]
+    api_token: Option<String>,
+    /// A file holding the API token.
+    #[arg(long, global = true, value_name = "FILE")]
+    api_token_file: Option<PathBuf>,
+    /// The API's origin; plain http only to loopback.
+    #[arg(long, global = true, value_name = "URL", env = "DIGITALOCEAN_API_URL")]
+    endpoint: Option<String>,
+    /// The longest one request may take, retries included.
+    #[arg(long, global = true, value_name = "SECONDS", value_parser = seconds)]
+    timeout: Option<Duration>,
+    /// How often a wait polls.
+    #[arg(long, global = true, value_name = "SECONDS", value_parser = seconds)]
+    wait_interval: Option<Duration>,
+    /// The longest a wait waits (default: no limit).
+    #[arg(long, global = true, value_name = "SECONDS", value_parser = seconds)]
+    wait_time: Option<Duration>,
+    /// One line of JSON per object instead of a pretty array.
+    #[arg(long, global = true)]
+    compact: bool,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Droplets: show, create, delete, act on, wait for.
+    #[command(subcommand)]
+    Droplet(droplet::DropletCmd),
+    /// Images: show, rename, delete, transfer, convert.
+    #[command(subcommand)]
+    Image(others::ImageCmd),
+    /// Actions: show, wait for, and the resources they are about.
+    #[command(subcommand)]
+    Action(others::ActionCmd),
+    /// SSH keys: show, register, rename, delete.
+    #[command(subcommand)]
+    SshKey(others::SshKeyCmd),
+    /// Domains and their records.
+    #[command(subcommand)]
+    Domain(others::DomainCmd),
+    /// Floating IPs: show, reserve, assign, unassign, release.
+    #[command(subcommand)]
+    FloatingIp(others::FloatingIpCmd),
+    /// Tags: show, create, delete.
+    #[command(subcommand)]
+    Tag(others::TagCmd),
+    /// Regions.
+    #[command(subcommand)]
+    Region(others::ShowOnly),
+    /// Droplet sizes.
+    #[command(subcommand)]
+    Size(others::ShowOnly),
+    /// The account.
+    #[command(subcommand)]
+    Account(others::ShowOnly),
+    /// Any API call.
+    Request(others::RequestArgs),
+}
+
+/// What a command works with: the client, stdout, the listings fetched so
+/// far.
+pub struct Ctx {
+    /// The client.
+    pub client: Client,
+    /// Where results go.
+    pub out: Out,
+    /// Identifier resolution, with its listings.
+    pub names: Resolver,
+}
+
+fn seconds(text: &str) -> Result<Duration, String> {
+    let n: f64 = text
+        .parse()
+        .map_err(|_| format!("{text:?} is not a number of seconds"))?;
+    Duration::try_from_secs_f64(n).map_err(|_| format!("{text:?} is not a number of seconds"))
+}
+
+fn client(g: &Global) -> Result<Client, Fail> {
+    let home = std::env::var_os("HOME").map(PathBuf::from);
+    let token = token::find(
+        g.api_token.as_deref(),
+        g.api_token_file.as_deref(),
+        |k| std::env::var(k).ok(),
+        home,
+    )?;
+    let mut config =
+        ConfigBuilder::new(&token).user_agent(concat!("doapi-cli/", env!("CARGO_PKG_VERSION")));
+    if let Some(url) = &g.endpoint {
+        config = config.endpoint(url);
+    }
+    if let Some(d) = g.wait_interval {
+        config = config.wait_interval(d);
+    }
+    if g.wait_time.is_some() {
+        config = config.wait_time(g.wait_time);
+    }
+    let mut limits = Limits::default();
+    if let Some(t) = g.timeout {
+        limits.request_timeout = t;
+    }
+    Ok(Client::with_config(config).limits(limits).build()?)
+}
+
+fn run(cli: Cli) -> Result<(), Fail> {
+    let mut ctx = Ctx {
+        client: client(&cli.global)?,
+        out: Out::stdout(cli.global.compact),
+        names: Resolver::default(),
+    };
+    match cli.command {
+        Command::Droplet(c) => droplet::run(&mut ctx, c),
+        Command::Image(c) => others::image(&mut ctx, c),
+        Command::Action(c) => others::action(&mut ctx, c),
+        Command::SshKey(c) => others::ssh_key(&mut ctx, c),
+        Command::Domain(c) => others::domain(&mut ctx, c),
+        Command::FloatingIp(c) => others::floating_ip(&mut ctx, c),
+        Command::Tag(c) => others::tag(&mut ctx, c),
+        Command::Region(others::ShowOnly::Show) => {
+            let regions = ctx.client.fetch_all_regions();
+            ctx.out.stream(regions)
+        }
+        Command::Size(others::ShowOnly::Show) => {
+            let sizes = ctx.client.fetch_all_sizes();
+            ctx.out.stream(sizes)
+        }
+        Command::Account(others::ShowOnly::Show) => {
+            let account = ctx.client.fetch_account()?;
+            ctx.out.one(&account)
+        }
+        Command::Request(r) => others::request(&mut ctx, r),
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // Help and version go to stdout with 0; usage errors exit 2.
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { fail::EXIT_USAGE } else { 0 });
+        }
+    };
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(f) => f.report(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn seconds_take_fractions_and_refuse_nonsense() {
+        assert_eq!(seconds("0.25"), Ok(Duration::from_millis(250)));
+        assert!(seconds("-1").is_err());
+        assert!(seconds("soon").is_err());
+    }
+}

@@ -2,9 +2,12 @@
 
 use std::net::IpAddr;
 
+use http::Method;
+use serde_json::{Map, Value};
+
 use super::{endpoint, Endpoint};
 use crate::decode;
-use crate::error::DecodeError;
+use crate::error::{DecodeError, RequestError};
 use crate::models::Action;
 
 endpoint! {
@@ -92,5 +95,91 @@ impl Endpoint for CurrentAction {
     }
     fn decode(&self, body: &[u8]) -> Result<Option<Action>, DecodeError> {
         Ok(newest(body)?.filter(Action::is_in_progress))
+    }
+}
+
+/// Any action on a droplet, image or floating IP, as a JSON object with at
+/// least a `type` (doapi's `act` on any resource).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ActOnTarget {
+    /// The resource.
+    pub target: ActionTarget,
+    /// The action's fields, `type` included.
+    pub fields: Map<String, Value>,
+}
+
+impl Endpoint for ActOnTarget {
+    type Output = Action;
+    fn method(&self) -> Method {
+        Method::POST
+    }
+    fn path(&self) -> String {
+        self.target.actions_path()
+    }
+    fn body(&self) -> Option<Value> {
+        Some(Value::Object(self.fields.clone()))
+    }
+    fn validate(&self) -> Result<(), RequestError> {
+        if self.target == ActionTarget::Account {
+            return Err(RequestError::InvalidAction(
+                "the account as a whole takes no action".into(),
+            ));
+        }
+        match self.fields.get("type").and_then(Value::as_str) {
+            Some(t) if !t.trim().is_empty() => Ok(()),
+            _ => Err(RequestError::InvalidAction(
+                "an action needs a non-empty string \"type\"".into(),
+            )),
+        }
+    }
+    fn decode(&self, body: &[u8]) -> Result<Action, DecodeError> {
+        decode::one(body, "action")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Config, Token};
+    use serde_json::json;
+
+    fn fields(v: Value) -> Map<String, Value> {
+        match v {
+            Value::Object(m) => m,
+            _ => Map::new(),
+        }
+    }
+
+    #[test]
+    fn any_action_posts_its_fields_to_the_target() {
+        let config = Config::new(Token::new("t").expect("token"));
+        let ip = "192.0.2.7".parse().expect("ip");
+        let op = ActOnTarget {
+            target: ActionTarget::FloatingIp(ip),
+            fields: fields(json!({"type": "assign", "droplet_id": 7})),
+        };
+        let req = config.request(&op).expect("request");
+        assert_eq!(req.method(), Method::POST);
+        assert_eq!(
+            req.uri(),
+            "https://api.digitalocean.com/v2/floating_ips/192.0.2.7/actions"
+        );
+        let body: Value = serde_json::from_slice(req.body()).expect("json");
+        assert_eq!(body, json!({"type": "assign", "droplet_id": 7}));
+    }
+
+    #[test]
+    fn an_action_needs_a_type_and_a_resource() {
+        let config = Config::new(Token::new("t").expect("token"));
+        let untyped = ActOnTarget {
+            target: ActionTarget::Image(1),
+            fields: fields(json!({"region": "nyc3"})),
+        };
+        assert!(config.request(&untyped).is_err());
+        let account = ActOnTarget {
+            target: ActionTarget::Account,
+            fields: fields(json!({"type": "reboot"})),
+        };
+        assert!(config.request(&account).is_err());
     }
 }

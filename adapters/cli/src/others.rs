@@ -1,0 +1,1027 @@
+//! Every resource but droplets, the raw `request`, and what the commands
+//! share: acting and waiting, action views, JSON arguments.
+
+use std::collections::HashSet;
+use std::io::Read;
+use std::net::{IpAddr, Ipv4Addr};
+
+use clap::{Args, Subcommand};
+use doapi_blocking::endpoints::{
+    ActOnTarget, ActionTarget, FloatingIpTarget, ImageFilter, ListImages, Raw, RawList,
+    RecordFields,
+};
+use doapi_blocking::models::{Action, Droplet, Image, RecordType, ResourceType, SshKey};
+use doapi_blocking::{Client, Error, Wait};
+use http::Method;
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use crate::droplet::WaitOpt;
+use crate::fail::Fail;
+use crate::{waiting, Ctx};
+
+// ---------------------------------------------------------------------------
+// Shared by the commands.
+
+/// `TEXT`, or the contents of FILE for `@FILE` (`@-`: stdin).
+pub fn text_or_file(arg: &str) -> Result<String, Fail> {
+    match arg.strip_prefix('@') {
+        Some("-") => {
+            let mut s = String::new();
+            std::io::stdin()
+                .read_to_string(&mut s)
+                .map_err(|e| Fail::usage(format!("cannot read stdin: {e}")))?;
+            Ok(s)
+        }
+        Some(path) if !path.is_empty() => std::fs::read_to_string(path)
+            .map_err(|e| Fail::usage(format!("cannot read {path}: {e}"))),
+        _ => Ok(arg.to_owned()),
+    }
+}
+
+/// Parses JSON given on the command line.
+pub fn json_arg(text: &str, what: &str) -> Result<Value, Fail> {
+    serde_json::from_str(text).map_err(|e| Fail::usage(format!("{what} is not valid JSON: {e}")))
+}
+
+/// Parses a JSON object given on the command line.
+pub fn json_object(text: &str, what: &str) -> Result<Map<String, Value>, Fail> {
+    match json_arg(text, what)? {
+        Value::Object(m) => Ok(m),
+        _ => Err(Fail::usage(format!("{what} must be a JSON object"))),
+    }
+}
+
+/// Prints what was done before a failure, then gives the failure.
+pub fn print_partial<T: Serialize>(ctx: &mut Ctx, done: &[T], fail: Fail) -> Result<(), Fail> {
+    if !done.is_empty() {
+        let mut list = ctx.out.list();
+        list.items(done)?;
+        list.end()?;
+    }
+    Err(fail)
+}
+
+/// Starts the actions (all, or until one fails), then prints them, or with
+/// `wait`, waits for them and prints each as it ends. Actions started
+/// before a failure are printed before the failure is reported.
+pub fn act_and_print(
+    ctx: &mut Ctx,
+    actions: impl IntoIterator<Item = Result<Action, Fail>>,
+    wait: bool,
+) -> Result<(), Fail> {
+    let mut started = Vec::new();
+    for a in actions {
+        match a {
+            Ok(a) => started.push(a),
+            Err(e) => {
+                let n = started.len();
+                let fail = e.after(format!("after starting {n} action(s), printed"));
+                return print_partial(ctx, &started, fail);
+            }
+        }
+    }
+    if !wait {
+        let mut list = ctx.out.list();
+        list.items(&started)?;
+        return list.end();
+    }
+    let n = started.len();
+    let wait = ctx.client.wait_actions(started);
+    waiting::run(&mut ctx.out, wait, n, "actions")
+}
+
+/// Waits for the action in progress on each target, if any.
+pub fn wait_current_actions(
+    ctx: &mut Ctx,
+    targets: impl IntoIterator<Item = ActionTarget>,
+) -> Result<(), Fail> {
+    let mut current = Vec::new();
+    for t in targets {
+        if let Some(a) = ctx.client.fetch_current_action(t)? {
+            current.push(a);
+        }
+    }
+    act_and_print(ctx, current.into_iter().map(Ok), true)
+}
+
+/// `--last` / `--in-progress` of the `actions` commands.
+#[derive(Args)]
+pub struct ActionsView {
+    /// Only the most recent action of each (`null` if none).
+    #[arg(long, conflicts_with = "in_progress")]
+    last: bool,
+    /// Only the action in progress on each (`null` if none).
+    #[arg(long)]
+    in_progress: bool,
+}
+
+/// Every action of one target.
+type AllActions = fn(&Client, ActionTarget) -> Box<dyn Iterator<Item = Result<Action, Error>>>;
+
+impl ActionsView {
+    /// Prints the actions of the targets as the view says.
+    pub fn print(
+        &self,
+        ctx: &mut Ctx,
+        targets: impl IntoIterator<Item = ActionTarget>,
+        all: AllActions,
+    ) -> Result<(), Fail> {
+        let client = ctx.client.clone();
+        let targets = targets.into_iter();
+        if self.last {
+            ctx.out.stream(targets.map(|t| client.fetch_last_action(t)))
+        } else if self.in_progress {
+            ctx.out
+                .stream(targets.map(|t| client.fetch_current_action(t)))
+        } else {
+            ctx.out.stream(targets.flat_map(|t| all(&client, t)))
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Images.
+
+/// Images named on the command line.
+#[derive(Args)]
+pub struct ImageSelect {
+    /// Each image's id, slug or name.
+    #[arg(required = true, value_name = "IMAGE")]
+    images: Vec<String>,
+    /// Let a name stand for every image that has it.
+    #[arg(short = 'M', long)]
+    multiple: bool,
+}
+
+/// The image commands.
+#[derive(Subcommand)]
+pub enum ImageCmd {
+    /// The images given, or every image (of a kind).
+    Show {
+        /// Only distribution images.
+        #[arg(long, group = "kind", conflicts_with = "images")]
+        distribution: bool,
+        /// Only application images.
+        #[arg(long, group = "kind", conflicts_with = "images")]
+        application: bool,
+        /// Only the account's own images.
+        #[arg(long, group = "kind", conflicts_with = "images")]
+        private: bool,
+        /// Each image's id, slug or name; none for every image.
+        #[arg(value_name = "IMAGE")]
+        images: Vec<String>,
+        /// Let a name stand for every image that has it.
+        #[arg(short = 'M', long)]
+        multiple: bool,
+    },
+    /// Deletes images.
+    Delete(ImageSelect),
+    /// Renames an image.
+    Update {
+        /// The image's id, slug or name.
+        image: String,
+        /// Its new name.
+        name: String,
+        /// Fail if an image already has that name.
+        #[arg(long)]
+        unique: bool,
+    },
+    /// Copies images to a region.
+    Transfer {
+        /// The region's slug.
+        #[arg(long)]
+        region: String,
+        #[command(flatten)]
+        sel: ImageSelect,
+        #[command(flatten)]
+        wait: WaitOpt,
+    },
+    /// Converts backups to snapshots.
+    Convert {
+        #[command(flatten)]
+        sel: ImageSelect,
+        #[command(flatten)]
+        wait: WaitOpt,
+    },
+    /// Any action, its other fields given as a JSON object.
+    Act {
+        /// The action's type.
+        #[arg(long = "type", value_name = "TYPE")]
+        kind: String,
+        /// The action's other fields: a JSON object, or @FILE.
+        #[arg(short, long, value_name = "JSON|@FILE")]
+        params: Option<String>,
+        #[command(flatten)]
+        sel: ImageSelect,
+        #[command(flatten)]
+        wait: WaitOpt,
+    },
+    /// The images' actions, newest first.
+    Actions {
+        #[command(flatten)]
+        view: ActionsView,
+        #[command(flatten)]
+        sel: ImageSelect,
+    },
+    /// Waits until each image's current action ends.
+    Wait(ImageSelect),
+}
+
+fn images(ctx: &mut Ctx, sel: &ImageSelect) -> Result<Vec<Image>, Fail> {
+    ctx.names
+        .many::<Image>(&ctx.client, &sel.images, sel.multiple)
+}
+
+/// Starts `make(image id)` on each image of `sel`.
+fn act_on_images(
+    ctx: &mut Ctx,
+    sel: &ImageSelect,
+    wait: bool,
+    make: impl Fn(&Client, u64) -> Result<Action, Error>,
+) -> Result<(), Fail> {
+    let found = images(ctx, sel)?;
+    let client = ctx.client.clone();
+    act_and_print(ctx, found.iter().map(|i| Ok(make(&client, i.id)?)), wait)
+}
+
+/// Runs an image command.
+pub fn image(ctx: &mut Ctx, cmd: ImageCmd) -> Result<(), Fail> {
+    match cmd {
+        ImageCmd::Show {
+            distribution,
+            application,
+            private,
+            images: labels,
+            multiple,
+        } => {
+            if !labels.is_empty() {
+                let found = ctx.names.many::<Image>(&ctx.client, &labels, multiple)?;
+                let mut list = ctx.out.list();
+                list.items(found)?;
+                return list.end();
+            }
+            let filter = match (distribution, application, private) {
+                (true, _, _) => ImageFilter::Distribution,
+                (_, true, _) => ImageFilter::Application,
+                (_, _, true) => ImageFilter::Private,
+                _ => ImageFilter::All,
+            };
+            let all = ctx.client.list(ListImages { filter });
+            ctx.out.stream(all)
+        }
+        ImageCmd::Delete(sel) => {
+            let found = images(ctx, &sel)?;
+            for i in &found {
+                ctx.client.delete_image(i.id)?;
+            }
+            Ok(())
+        }
+        ImageCmd::Update {
+            image,
+            name,
+            unique,
+        } => {
+            if ctx.names.name_taken::<Image>(&ctx.client, &name)? {
+                let message = format!("there is already an image named {name:?}");
+                if unique {
+                    return Err(Fail::usage(message));
+                }
+                eprintln!("doapi: warning: {message}");
+            }
+            let i = ctx.names.one::<Image>(&ctx.client, &image)?;
+            let updated = ctx.client.update_image(i.id, name)?;
+            ctx.out.one(&updated)
+        }
+        ImageCmd::Transfer { region, sel, wait } => act_on_images(ctx, &sel, wait.wait, |c, id| {
+            c.transfer_image(id, region.clone())
+        }),
+        ImageCmd::Convert { sel, wait } => {
+            act_on_images(ctx, &sel, wait.wait, |c, id| c.convert_image(id))
+        }
+        ImageCmd::Act {
+            kind,
+            params,
+            sel,
+            wait,
+        } => {
+            let fields = action_fields(kind, params)?;
+            act_on_images(ctx, &sel, wait.wait, |c, id| {
+                c.call(ActOnTarget {
+                    target: ActionTarget::Image(id),
+                    fields: fields.clone(),
+                })
+            })
+        }
+        ImageCmd::Actions { view, sel } => {
+            let found = images(ctx, &sel)?;
+            let targets = found.iter().map(|i| ActionTarget::Image(i.id));
+            view.print(ctx, targets, |client, t| match t {
+                ActionTarget::Image(id) => Box::new(client.fetch_all_image_actions(id)),
+                _ => Box::new(std::iter::empty()),
+            })
+        }
+        ImageCmd::Wait(sel) => {
+            let found = images(ctx, &sel)?;
+            wait_current_actions(ctx, found.iter().map(|i| ActionTarget::Image(i.id)))
+        }
+    }
+}
+
+/// The fields of `act --type T --params JSON`.
+pub fn action_fields(kind: String, params: Option<String>) -> Result<Map<String, Value>, Fail> {
+    let mut fields = match params {
+        Some(p) => json_object(&text_or_file(&p)?, "--params")?,
+        None => Map::new(),
+    };
+    fields.insert("type".into(), Value::String(kind));
+    Ok(fields)
+}
+
+// ---------------------------------------------------------------------------
+// Actions.
+
+/// The action commands.
+#[derive(Subcommand)]
+pub enum ActionCmd {
+    /// The actions given, the newest, those in progress, or all.
+    Show {
+        #[command(flatten)]
+        which: WhichActions,
+    },
+    /// Waits for the actions given, or for every action in progress.
+    Wait {
+        /// Each action's id; none for every action in progress.
+        #[arg(value_name = "ID")]
+        ids: Vec<u64>,
+    },
+    /// The resource each action is about, `null` if it is gone.
+    Resource {
+        #[command(flatten)]
+        which: WhichActions,
+    },
+}
+
+/// Which actions an action command is about.
+#[derive(Args)]
+pub struct WhichActions {
+    /// Only the account's most recent action.
+    #[arg(long, conflicts_with_all = ["in_progress", "ids"])]
+    last: bool,
+    /// Only the actions in progress on droplets, private images and
+    /// floating IPs.
+    #[arg(long, conflicts_with = "ids")]
+    in_progress: bool,
+    /// Each action's id; none for all of them.
+    #[arg(value_name = "ID")]
+    ids: Vec<u64>,
+}
+
+impl WhichActions {
+    /// The actions, unless none were singled out (`None`: every action).
+    fn fetch(&self, client: &Client) -> Result<Option<Vec<Action>>, Fail> {
+        if self.last {
+            return Ok(Some(
+                client
+                    .fetch_last_action(ActionTarget::Account)?
+                    .into_iter()
+                    .collect(),
+            ));
+        }
+        if self.in_progress {
+            return in_progress(client).map(Some);
+        }
+        if self.ids.is_empty() {
+            return Ok(None);
+        }
+        let mut seen = HashSet::new();
+        let ids = self.ids.iter().filter(|id| seen.insert(**id));
+        Ok(Some(
+            ids.map(|&id| client.fetch_action(id))
+                .collect::<Result<_, _>>()?,
+        ))
+    }
+}
+
+/// The actions in progress on the account's droplets, private images and
+/// floating IPs.
+fn in_progress(client: &Client) -> Result<Vec<Action>, Fail> {
+    let mut targets = Vec::new();
+    for d in client.fetch_all_droplets() {
+        targets.push(ActionTarget::Droplet(d?.id));
+    }
+    for i in client.fetch_all_private_images() {
+        targets.push(ActionTarget::Image(i?.id));
+    }
+    for f in client.fetch_all_floating_ips() {
+        targets.push(ActionTarget::FloatingIp(f?.ip));
+    }
+    let mut current = Vec::new();
+    for t in targets {
+        current.extend(client.fetch_current_action(t)?);
+    }
+    Ok(current)
+}
+
+/// The resource an action is about, as JSON; `null` if it is gone.
+fn resource_of(client: &Client, action: &Action) -> Result<Value, Fail> {
+    let (Some(kind), Some(id)) = (&action.resource_type, action.resource_id) else {
+        return Ok(Value::Null);
+    };
+    let fetched = match kind {
+        ResourceType::Droplet => client.fetch_droplet(id).map(serde_json::to_value),
+        ResourceType::Image => client.fetch_image(id).map(serde_json::to_value),
+        ResourceType::FloatingIp | ResourceType::ReservedIp => {
+            // A floating IP's actions name it by its IPv4 address as a number.
+            let ip = u32::try_from(id).map(|n| IpAddr::V4(Ipv4Addr::from(n)));
+            match ip {
+                Ok(ip) => client.fetch_floating_ip(ip).map(serde_json::to_value),
+                Err(_) => return Ok(Value::Null),
+            }
+        }
+        _ => return Ok(Value::Null),
+    };
+    match fetched {
+        Ok(v) => Ok(v.unwrap_or(Value::Null)),
+        Err(e) if e.is_not_found() => Ok(Value::Null),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Runs an action command.
+pub fn action(ctx: &mut Ctx, cmd: ActionCmd) -> Result<(), Fail> {
+    match cmd {
+        ActionCmd::Show { which } => match which.fetch(&ctx.client)? {
+            Some(actions) => {
+                let mut list = ctx.out.list();
+                list.items(actions)?;
+                list.end()
+            }
+            None => ctx.out.stream(ctx.client.fetch_all_actions()),
+        },
+        ActionCmd::Wait { ids } => {
+            if ids.is_empty() {
+                let current = in_progress(&ctx.client)?;
+                return act_and_print(ctx, current.into_iter().map(Ok), true);
+            }
+            let client = &ctx.client;
+            let wait = Wait::action_ids(client.config(), ids, client.now())
+                .with_retry(client.retry_policy().clone());
+            let n = wait.pending();
+            let wait = client.wait_iter(wait);
+            waiting::run(&mut ctx.out, wait, n, "actions")
+        }
+        ActionCmd::Resource { which } => {
+            let client = ctx.client.clone();
+            match which.fetch(&client)? {
+                Some(actions) => ctx
+                    .out
+                    .stream(actions.iter().map(|a| resource_of(&client, a))),
+                None => ctx.out.stream(
+                    client
+                        .fetch_all_actions()
+                        .map(|a| resource_of(&client, &a?)),
+                ),
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// SSH keys.
+
+/// The SSH key commands.
+#[derive(Subcommand)]
+pub enum SshKeyCmd {
+    /// The keys given, or every key.
+    Show {
+        /// Each key's id, fingerprint or name; none for every key.
+        #[arg(value_name = "KEY")]
+        keys: Vec<String>,
+        /// Let a name stand for every key that has it.
+        #[arg(short = 'M', long)]
+        multiple: bool,
+    },
+    /// Registers a public key.
+    New {
+        /// The key's name.
+        name: String,
+        /// The public key file (default: stdin).
+        file: Option<String>,
+        /// Fail if a key already has that name.
+        #[arg(long)]
+        unique: bool,
+    },
+    /// Renames a key.
+    Update {
+        /// The key's id, fingerprint or name.
+        key: String,
+        /// Its new name.
+        name: String,
+        /// Fail if a key already has that name.
+        #[arg(long)]
+        unique: bool,
+    },
+    /// Deletes keys.
+    Delete {
+        /// Each key's id, fingerprint or name.
+        #[arg(required = true, value_name = "KEY")]
+        keys: Vec<String>,
+        /// Let a name stand for every key that has it.
+        #[arg(short = 'M', long)]
+        multiple: bool,
+    },
+}
+
+fn check_key_name(ctx: &mut Ctx, name: &str, unique: bool) -> Result<(), Fail> {
+    if ctx.names.name_taken::<SshKey>(&ctx.client, name)? {
+        let message = format!("there is already an SSH key named {name:?}");
+        if unique {
+            return Err(Fail::usage(message));
+        }
+        eprintln!("doapi: warning: {message}");
+    }
+    Ok(())
+}
+
+/// Runs an SSH key command.
+pub fn ssh_key(ctx: &mut Ctx, cmd: SshKeyCmd) -> Result<(), Fail> {
+    match cmd {
+        SshKeyCmd::Show { keys, multiple } => {
+            if keys.is_empty() {
+                return ctx.out.stream(ctx.client.fetch_all_ssh_keys());
+            }
+            let found = ctx.names.many::<SshKey>(&ctx.client, &keys, multiple)?;
+            let mut list = ctx.out.list();
+            list.items(found)?;
+            list.end()
+        }
+        SshKeyCmd::New { name, file, unique } => {
+            check_key_name(ctx, &name, unique)?;
+            let text = text_or_file(&format!("@{}", file.as_deref().unwrap_or("-")))?;
+            let key = ctx.client.create_ssh_key(name, text.trim())?;
+            ctx.out.one(&key)
+        }
+        SshKeyCmd::Update { key, name, unique } => {
+            check_key_name(ctx, &name, unique)?;
+            let k = ctx.names.one::<SshKey>(&ctx.client, &key)?;
+            let updated = ctx.client.update_ssh_key(k.id, name)?;
+            ctx.out.one(&updated)
+        }
+        SshKeyCmd::Delete { keys, multiple } => {
+            let found = ctx.names.many::<SshKey>(&ctx.client, &keys, multiple)?;
+            for k in &found {
+                ctx.client.delete_ssh_key(k.id)?;
+            }
+            Ok(())
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Domains.
+
+/// The fields of a record on the command line.
+#[derive(Args)]
+pub struct RecordOpts {
+    /// Priority (MX, SRV).
+    #[arg(long)]
+    priority: Option<u64>,
+    /// Port (SRV).
+    #[arg(long)]
+    port: Option<u64>,
+    /// Weight (SRV).
+    #[arg(long)]
+    weight: Option<u64>,
+    /// Time to live, in seconds.
+    #[arg(long)]
+    ttl: Option<u64>,
+}
+
+impl RecordOpts {
+    fn apply(self, r: &mut RecordFields) {
+        r.priority = self.priority;
+        r.port = self.port;
+        r.weight = self.weight;
+        r.ttl = self.ttl;
+    }
+}
+
+/// The domain commands.
+#[derive(Subcommand)]
+pub enum DomainCmd {
+    /// The domains given, or every domain.
+    Show {
+        /// Each domain's name; none for every domain.
+        domains: Vec<String>,
+    },
+    /// Adds a domain, with an apex A record if an address is given.
+    New {
+        /// The domain's name.
+        domain: String,
+        /// The address its apex points to.
+        ip: Option<IpAddr>,
+    },
+    /// Deletes domains.
+    Delete {
+        /// Each domain's name.
+        #[arg(required = true)]
+        domains: Vec<String>,
+    },
+    /// The records given, or every record of a domain.
+    #[command(alias = "show-record")]
+    Records {
+        /// The domain's name.
+        domain: String,
+        /// Each record's id; none for every record.
+        #[arg(value_name = "ID")]
+        ids: Vec<u64>,
+    },
+    /// Adds a record.
+    NewRecord {
+        /// The domain's name.
+        domain: String,
+        /// The record's type, such as A, CNAME, MX.
+        #[arg(value_name = "TYPE")]
+        kind: String,
+        /// Its name, `@` for the apex.
+        name: String,
+        /// Its value.
+        data: String,
+        #[command(flatten)]
+        opts: RecordOpts,
+        /// Delete the domain's other records of this type and name.
+        #[arg(long)]
+        delete: bool,
+    },
+    /// Changes a record.
+    UpdateRecord {
+        /// The domain's name.
+        domain: String,
+        /// The record's id.
+        id: u64,
+        /// A new type.
+        #[arg(long = "type", value_name = "TYPE")]
+        kind: Option<String>,
+        /// A new name.
+        #[arg(long)]
+        name: Option<String>,
+        /// A new value.
+        #[arg(long)]
+        data: Option<String>,
+        #[command(flatten)]
+        opts: RecordOpts,
+    },
+    /// Deletes records.
+    DeleteRecord {
+        /// The domain's name.
+        domain: String,
+        /// Each record's id.
+        #[arg(required = true, value_name = "ID")]
+        ids: Vec<u64>,
+    },
+}
+
+/// Runs a domain command.
+pub fn domain(ctx: &mut Ctx, cmd: DomainCmd) -> Result<(), Fail> {
+    let client = ctx.client.clone();
+    match cmd {
+        DomainCmd::Show { domains } => {
+            if domains.is_empty() {
+                return ctx.out.stream(client.fetch_all_domains());
+            }
+            ctx.out
+                .stream(unique(domains).map(|d| client.fetch_domain(d)))
+        }
+        DomainCmd::New { domain, ip } => {
+            let created = client.create_domain(domain, ip.map(|ip| ip.to_string()))?;
+            ctx.out.one(&created)
+        }
+        DomainCmd::Delete { domains } => {
+            for d in unique(domains) {
+                client.delete_domain(d)?;
+            }
+            Ok(())
+        }
+        DomainCmd::Records { domain, ids } => {
+            if ids.is_empty() {
+                return ctx.out.stream(client.fetch_all_domain_records(domain));
+            }
+            ctx.out
+                .stream(unique(ids).map(|id| client.fetch_domain_record(&domain, id)))
+        }
+        DomainCmd::NewRecord {
+            domain,
+            kind,
+            name,
+            data,
+            opts,
+            delete,
+        } => {
+            let kind = RecordType::from(kind.to_uppercase().as_str());
+            let mut fields = RecordFields::new(kind.clone(), &name, data);
+            opts.apply(&mut fields);
+            let record = client.create_domain_record(&domain, fields)?;
+            if delete {
+                let others: Vec<u64> = client
+                    .fetch_all_domain_records(&domain)
+                    .filter_map(|r| match r {
+                        Ok(r) if r.kind == kind && r.name == name && r.id != record.id => {
+                            Some(Ok(r.id))
+                        }
+                        Ok(_) => None,
+                        Err(e) => Some(Err(e)),
+                    })
+                    .collect::<Result<_, _>>()?;
+                for id in others {
+                    client.delete_domain_record(&domain, id)?;
+                }
+            }
+            ctx.out.one(&record)
+        }
+        DomainCmd::UpdateRecord {
+            domain,
+            id,
+            kind,
+            name,
+            data,
+            opts,
+        } => {
+            let mut fields = RecordFields {
+                kind: kind.map(|k| RecordType::from(k.to_uppercase().as_str())),
+                name,
+                data,
+                ..RecordFields::default()
+            };
+            opts.apply(&mut fields);
+            if fields == RecordFields::default() {
+                return Err(Fail::usage("update-record: no field to change given"));
+            }
+            let record = client.update_domain_record(domain, id, fields)?;
+            ctx.out.one(&record)
+        }
+        DomainCmd::DeleteRecord { domain, ids } => {
+            for id in unique(ids) {
+                client.delete_domain_record(&domain, id)?;
+            }
+            Ok(())
+        }
+    }
+}
+
+/// The items, each once, in the order first given.
+fn unique<T: std::hash::Hash + Eq + Clone>(items: Vec<T>) -> impl Iterator<Item = T> {
+    let mut seen = HashSet::new();
+    items.into_iter().filter(move |i| seen.insert(i.clone()))
+}
+
+// ---------------------------------------------------------------------------
+// Floating IPs.
+
+/// The floating IP commands.
+#[derive(Subcommand)]
+pub enum FloatingIpCmd {
+    /// The addresses given, or every floating IP.
+    Show {
+        /// Each address; none for every floating IP.
+        ips: Vec<IpAddr>,
+    },
+    /// Reserves a floating IP, for a droplet or in a region.
+    New {
+        /// The droplet to assign it to: id or name.
+        #[arg(long, group = "place", required = true)]
+        droplet: Option<String>,
+        /// The region to reserve it in.
+        #[arg(long, group = "place")]
+        region: Option<String>,
+        /// Wait until it is assigned.
+        #[arg(short, long)]
+        wait: bool,
+    },
+    /// Assigns a floating IP to a droplet.
+    Assign {
+        /// The address.
+        ip: IpAddr,
+        /// The droplet: id or name.
+        droplet: String,
+        #[command(flatten)]
+        wait: WaitOpt,
+    },
+    /// Unassigns floating IPs.
+    Unassign {
+        /// Each address.
+        #[arg(required = true)]
+        ips: Vec<IpAddr>,
+        #[command(flatten)]
+        wait: WaitOpt,
+    },
+    /// Releases floating IPs.
+    Delete {
+        /// Each address.
+        #[arg(required = true)]
+        ips: Vec<IpAddr>,
+    },
+    /// Any action, its other fields given as a JSON object.
+    Act {
+        /// The action's type.
+        #[arg(long = "type", value_name = "TYPE")]
+        kind: String,
+        /// The action's other fields: a JSON object, or @FILE.
+        #[arg(short, long, value_name = "JSON|@FILE")]
+        params: Option<String>,
+        /// Each address.
+        #[arg(required = true)]
+        ips: Vec<IpAddr>,
+        #[command(flatten)]
+        wait: WaitOpt,
+    },
+    /// The floating IPs' actions, newest first.
+    Actions {
+        #[command(flatten)]
+        view: ActionsView,
+        /// Each address.
+        #[arg(required = true)]
+        ips: Vec<IpAddr>,
+    },
+    /// Waits until each floating IP's current action ends.
+    Wait {
+        /// Each address.
+        #[arg(required = true)]
+        ips: Vec<IpAddr>,
+    },
+}
+
+/// Runs a floating IP command.
+pub fn floating_ip(ctx: &mut Ctx, cmd: FloatingIpCmd) -> Result<(), Fail> {
+    let client = ctx.client.clone();
+    match cmd {
+        FloatingIpCmd::Show { ips } => {
+            if ips.is_empty() {
+                return ctx.out.stream(client.fetch_all_floating_ips());
+            }
+            ctx.out
+                .stream(unique(ips).map(|ip| client.fetch_floating_ip(ip)))
+        }
+        FloatingIpCmd::New {
+            droplet,
+            region,
+            wait,
+        } => {
+            let target = match (droplet, region) {
+                (Some(label), _) => {
+                    FloatingIpTarget::Droplet(ctx.names.one::<Droplet>(&client, &label)?.id)
+                }
+                (None, Some(r)) => FloatingIpTarget::Region(r),
+                (None, None) => return Err(Fail::usage("give --droplet or --region")),
+            };
+            let created = client.create_floating_ip(target)?;
+            if !wait {
+                return ctx.out.one(&created);
+            }
+            let done = client.wait_for_floating_ip_action(created.ip)?;
+            ctx.out.one(&done.unwrap_or(created))
+        }
+        FloatingIpCmd::Assign { ip, droplet, wait } => {
+            let d = ctx.names.one::<Droplet>(&client, &droplet)?;
+            let action = client.assign_floating_ip(ip, d.id);
+            act_and_print(ctx, [action.map_err(Fail::from)], wait.wait)
+        }
+        FloatingIpCmd::Unassign { ips, wait } => {
+            let actions = unique(ips).map(|ip| Ok(client.unassign_floating_ip(ip)?));
+            act_and_print(ctx, actions, wait.wait)
+        }
+        FloatingIpCmd::Delete { ips } => {
+            for ip in unique(ips) {
+                client.delete_floating_ip(ip)?;
+            }
+            Ok(())
+        }
+        FloatingIpCmd::Act {
+            kind,
+            params,
+            ips,
+            wait,
+        } => {
+            let fields = action_fields(kind, params)?;
+            let actions = unique(ips).map(|ip| {
+                Ok(client.call(ActOnTarget {
+                    target: ActionTarget::FloatingIp(ip),
+                    fields: fields.clone(),
+                })?)
+            });
+            act_and_print(ctx, actions, wait.wait)
+        }
+        FloatingIpCmd::Actions { view, ips } => {
+            let targets = unique(ips).map(ActionTarget::FloatingIp);
+            view.print(ctx, targets, |client, t| match t {
+                ActionTarget::FloatingIp(ip) => Box::new(client.fetch_all_floating_ip_actions(ip)),
+                _ => Box::new(std::iter::empty()),
+            })
+        }
+        FloatingIpCmd::Wait { ips } => {
+            wait_current_actions(ctx, unique(ips).map(ActionTarget::FloatingIp))
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Tags, regions, sizes, the account.
+
+/// The tag commands.
+#[derive(Subcommand)]
+pub enum TagCmd {
+    /// The tags given, or every tag.
+    Show {
+        /// Each tag's name; none for every tag.
+        tags: Vec<String>,
+    },
+    /// Creates tags.
+    New {
+        /// Each tag's name.
+        #[arg(required = true)]
+        names: Vec<String>,
+    },
+    /// Deletes tags.
+    Delete {
+        /// Each tag's name.
+        #[arg(required = true)]
+        tags: Vec<String>,
+    },
+}
+
+/// Runs a tag command.
+pub fn tag(ctx: &mut Ctx, cmd: TagCmd) -> Result<(), Fail> {
+    let client = ctx.client.clone();
+    match cmd {
+        TagCmd::Show { tags } => {
+            if tags.is_empty() {
+                return ctx.out.stream(client.fetch_all_tags());
+            }
+            ctx.out.stream(unique(tags).map(|t| client.fetch_tag(t)))
+        }
+        TagCmd::New { names } => ctx.out.stream(unique(names).map(|n| client.create_tag(n))),
+        TagCmd::Delete { tags } => {
+            for t in unique(tags) {
+                client.delete_tag(t)?;
+            }
+            Ok(())
+        }
+    }
+}
+
+/// Commands with only `show`.
+#[derive(Subcommand)]
+pub enum ShowOnly {
+    /// Every one.
+    Show,
+}
+
+// ---------------------------------------------------------------------------
+// The raw request.
+
+/// `doapi request`.
+#[derive(Args)]
+pub struct RequestArgs {
+    /// The method.
+    #[arg(short = 'X', long = "request", default_value = "GET", value_parser = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"], ignore_case = true)]
+    method: String,
+    /// The JSON body, or @FILE (@- for stdin).
+    #[arg(short = 'd', long = "data", value_name = "JSON|@FILE")]
+    data: Option<String>,
+    /// Follow every page and print the items under KEY (GET only).
+    #[arg(long, value_name = "KEY")]
+    paginate: Option<String>,
+    /// `/v2/...`, or a URL on the endpoint's origin.
+    path: String,
+}
+
+/// Runs `doapi request`.
+pub fn request(ctx: &mut Ctx, r: RequestArgs) -> Result<(), Fail> {
+    let method = Method::from_bytes(r.method.to_uppercase().as_bytes())
+        .map_err(|_| Fail::usage(format!("bad method {:?}", r.method)))?;
+    let body = match &r.data {
+        Some(d) => Some(json_arg(&text_or_file(d)?, "--data")?),
+        None => None,
+    };
+    if let Some(key) = r.paginate {
+        if method != Method::GET || body.is_some() {
+            return Err(Fail::usage("--paginate only goes with GET and no --data"));
+        }
+        let items = ctx.client.paginate(RawList {
+            url: r.path,
+            key,
+            query: Vec::new(),
+        });
+        return ctx.out.stream(items);
+    }
+    let answer = ctx.client.request(Raw {
+        method,
+        url: r.path,
+        query: Vec::new(),
+        body,
+    })?;
+    match answer {
+        Some(v) => ctx.out.one(&v),
+        None => Ok(()),
+    }
+}
