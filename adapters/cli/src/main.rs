@@ -14,6 +14,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
+use clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand;
 use clap::{Args, Parser, Subcommand};
 use doapi_blocking::{Client, ConfigBuilder, Limits};
 
@@ -178,14 +179,29 @@ fn run(cli: Cli) -> Result<(), Fail> {
     }
 }
 
+/// clap's message for a usage error, on one line: its first paragraph,
+/// without the `error: ` prefix.
+fn usage_line(text: &str) -> String {
+    let para: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .skip_while(|l| l.is_empty())
+        .take_while(|l| !l.is_empty())
+        .collect();
+    let joined = para.join(" ");
+    let message = joined.strip_prefix("error: ").unwrap_or(&joined);
+    format!("{message} (see --help)")
+}
+
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
-        Err(e) => {
-            // Help and version go to stdout with 0; usage errors exit 2.
+        Err(e) if !e.use_stderr() || e.kind() == DisplayHelpOnMissingArgumentOrSubcommand => {
+            // Help and version (and help for a bare group) as clap shows them.
             let _ = e.print();
             return ExitCode::from(if e.use_stderr() { fail::EXIT_USAGE } else { 0 });
         }
+        Err(e) => return Fail::usage(usage_line(&e.to_string())).report(),
     };
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
@@ -201,6 +217,16 @@ mod tests {
     #[test]
     fn the_command_line_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn usage_errors_are_one_line() {
+        let e = Cli::try_parse_from(["doapi", "droplet", "show", "--bogus"])
+            .err()
+            .expect("an unknown option is an error");
+        let line = usage_line(&e.to_string());
+        assert!(line.starts_with("unexpected argument '--bogus'"), "{line}");
+        assert!(!line.contains('\n'));
     }
 
     #[test]

@@ -9,9 +9,9 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use doapi_blocking::endpoints::ActionTarget;
+use doapi_blocking::models::{Action, Droplet};
 use doapi_blocking::{Cancel, CancelFlag, Error, TargetState, WaitIter, WaitStates};
 use serde::Serialize;
-use serde_json::{json, Value};
 use signal_hook::consts::SIGINT;
 
 use crate::fail::Fail;
@@ -37,7 +37,7 @@ where
                 done.fetch_add(1, Ordering::Relaxed);
             }
             Err(Error::WaitTimeout(states)) => {
-                list.items(states.pending.iter().map(state_json))?;
+                list.items(states.pending.iter().map(last_seen))?;
                 list.end()?;
                 let secs = start.elapsed().as_secs_f64();
                 return Err(Fail::Timeout(format!(
@@ -46,7 +46,7 @@ where
                 )));
             }
             Err(Error::Cancelled(states)) => {
-                list.items(states.pending.iter().map(state_json))?;
+                list.items(states.pending.iter().map(last_seen))?;
                 list.end()?;
                 return Err(Fail::Interrupted(format!(
                     "interrupted: {}",
@@ -84,17 +84,26 @@ fn label(state: &TargetState) -> String {
     }
 }
 
-/// A target's last known state as JSON: the object, or its id when it was
-/// never seen.
-pub fn state_json(state: &TargetState) -> Value {
-    let value = match state {
-        TargetState::Droplet(d) => serde_json::to_value(d),
-        TargetState::Action(a) => serde_json::to_value(a),
-        TargetState::Object(o) => serde_json::to_value(&o.action),
-        TargetState::Unseen { id } => return json!({ "id": id }),
-        _ => return json!({ "id": state.id() }),
-    };
-    value.unwrap_or(Value::Null)
+/// A target's last known state, printed like the finished ones: the
+/// object, or its id when it was never seen.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum LastSeen<'a> {
+    Droplet(&'a Droplet),
+    Action(&'a Action),
+    Id { id: u64 },
+}
+
+fn last_seen(state: &TargetState) -> LastSeen<'_> {
+    match state {
+        TargetState::Droplet(d) => LastSeen::Droplet(d),
+        TargetState::Action(a) => LastSeen::Action(a),
+        TargetState::Object(o) => match &o.action {
+            Some(a) => LastSeen::Action(a),
+            None => LastSeen::Id { id: state.id() },
+        },
+        _ => LastSeen::Id { id: state.id() },
+    }
 }
 
 /// While armed, SIGINT sets the wait's flag instead of killing the
@@ -183,6 +192,7 @@ mod tests {
             pending: vec![TargetState::Unseen { id: 2 }, TargetState::Unseen { id: 3 }],
         };
         assert_eq!(summary(&states), "1 of 3 finished; still pending: 2, 3");
-        assert_eq!(state_json(&states.pending[0]), json!({"id": 2}));
+        let json = serde_json::to_value(last_seen(&states.pending[0])).expect("json");
+        assert_eq!(json, serde_json::json!({"id": 2}));
     }
 }
