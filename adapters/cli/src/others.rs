@@ -74,6 +74,7 @@ pub fn act_and_print(
     for a in actions {
         match a {
             Ok(a) => started.push(a),
+            Err(e) if started.is_empty() => return Err(e),
             Err(e) => {
                 let n = started.len();
                 let fail = e.after(format!("after starting {n} action(s), printed"));
