@@ -107,7 +107,7 @@ pub struct NewArgs {
     /// A tag to apply.
     #[arg(short = 'T', long = "tag", value_name = "TAG")]
     tags: Vec<String>,
-    /// Fail if a name is already in use (otherwise: a warning).
+    /// Fail if a droplet already has one of the names.
     #[arg(long)]
     unique: bool,
     /// Wait until each droplet is active; print them as they are.
@@ -446,20 +446,15 @@ fn taggable(ctx: &mut Ctx, sel: &Select) -> Result<Vec<TaggableRef>, Fail> {
     Ok(found.iter().map(|d| TaggableRef::Droplet(d.id)).collect())
 }
 
-/// Warns, or fails with `unique`, when a resource already has the name.
-fn check_name<T: crate::resolve::Cached>(
+/// With `--unique`, fails if a resource of the kind already has the name.
+pub fn check_name<T: crate::resolve::Cached>(
     ctx: &mut Ctx,
     name: &str,
     unique: bool,
 ) -> Result<(), Fail> {
-    if !ctx.names.name_taken::<T>(&ctx.client, name)? {
-        return Ok(());
-    }
-    let message = format!("there is already a {} named {name:?}", T::KIND);
     if unique {
-        return Err(Fail::usage(message));
+        ctx.names.ensure_unused::<T>(&ctx.client, name)?;
     }
-    eprintln!("doapi: warning: {message}");
     Ok(())
 }
 

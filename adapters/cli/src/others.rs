@@ -16,7 +16,7 @@ use http::Method;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::droplet::WaitOpt;
+use crate::droplet::{check_name, WaitOpt};
 use crate::fail::Fail;
 use crate::{waiting, Ctx};
 
@@ -283,13 +283,7 @@ pub fn image(ctx: &mut Ctx, cmd: ImageCmd) -> Result<(), Fail> {
             name,
             unique,
         } => {
-            if ctx.names.name_taken::<Image>(&ctx.client, &name)? {
-                let message = format!("there is already an image named {name:?}");
-                if unique {
-                    return Err(Fail::usage(message));
-                }
-                eprintln!("doapi: warning: {message}");
-            }
+            check_name::<Image>(ctx, &name, unique)?;
             let i = ctx.names.one::<Image>(&ctx.client, &image)?;
             let updated = ctx.client.update_image(i.id, name)?;
             ctx.out.one(&updated)
@@ -534,17 +528,6 @@ pub enum SshKeyCmd {
     },
 }
 
-fn check_key_name(ctx: &mut Ctx, name: &str, unique: bool) -> Result<(), Fail> {
-    if ctx.names.name_taken::<SshKey>(&ctx.client, name)? {
-        let message = format!("there is already an SSH key named {name:?}");
-        if unique {
-            return Err(Fail::usage(message));
-        }
-        eprintln!("doapi: warning: {message}");
-    }
-    Ok(())
-}
-
 /// Runs an SSH key command.
 pub fn ssh_key(ctx: &mut Ctx, cmd: SshKeyCmd) -> Result<(), Fail> {
     match cmd {
@@ -558,13 +541,13 @@ pub fn ssh_key(ctx: &mut Ctx, cmd: SshKeyCmd) -> Result<(), Fail> {
             list.end()
         }
         SshKeyCmd::New { name, file, unique } => {
-            check_key_name(ctx, &name, unique)?;
+            check_name::<SshKey>(ctx, &name, unique)?;
             let text = text_or_file(&format!("@{}", file.as_deref().unwrap_or("-")))?;
             let key = ctx.client.create_ssh_key(name, text.trim())?;
             ctx.out.one(&key)
         }
         SshKeyCmd::Update { key, name, unique } => {
-            check_key_name(ctx, &name, unique)?;
+            check_name::<SshKey>(ctx, &name, unique)?;
             let k = ctx.names.one::<SshKey>(&ctx.client, &key)?;
             let updated = ctx.client.update_ssh_key(k.id, name)?;
             ctx.out.one(&updated)

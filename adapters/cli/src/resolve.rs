@@ -178,9 +178,17 @@ impl Resolver {
         }
     }
 
-    /// Whether some resource of the kind already has this name.
-    pub fn name_taken<T: Cached>(&mut self, client: &Client, name: &str) -> Result<bool, Fail> {
-        Ok(self.all::<T>(client)?.iter().any(|t| t.is_named(name)))
+    /// Fails if some resource of the kind already has this name (`--unique`;
+    /// it costs the kind's listing, so it is not done unasked).
+    pub fn ensure_unused<T: Cached>(&mut self, client: &Client, name: &str) -> Result<(), Fail> {
+        match self.all::<T>(client)?.iter().find(|t| t.is_named(name)) {
+            Some(t) => Err(Fail::usage(format!(
+                "there is already a {} named {name:?} (id {})",
+                T::KIND,
+                t.id()
+            ))),
+            None => Ok(()),
+        }
     }
 
     fn matches<T: Cached>(
