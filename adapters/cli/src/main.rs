@@ -55,7 +55,7 @@ struct Global {
     /// The API's origin; plain http only to loopback.
     #[arg(long, global = true, value_name = "URL", env = "DIGITALOCEAN_API_URL")]
     endpoint: Option<String>,
-    /// The longest one request may take, retries included.
+    /// The longest one HTTP request may take (each attempt; default 120).
     #[arg(long, global = true, value_name = "SECONDS", value_parser = seconds)]
     timeout: Option<Duration>,
     /// How often a wait polls.
