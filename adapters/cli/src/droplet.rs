@@ -11,7 +11,7 @@ use doapi_blocking::models::{Action, Droplet, DropletStatus, Image, SshKey};
 use doapi_blocking::{Until, Wait};
 
 use crate::fail::Fail;
-use crate::others::{act_and_print, json_object, print_partial, text_or_file, ActionsView};
+use crate::others::{act_and_print, print_partial, text_or_file, ActFields, ActionsView};
 use crate::{waiting, Ctx};
 
 /// DigitalOcean creates at most this many droplets per request.
@@ -215,12 +215,8 @@ pub enum DropletCmd {
     },
     /// Any action, its other fields given as a JSON object.
     Act {
-        /// The action's type, such as `reboot`.
-        #[arg(long = "type", value_name = "TYPE")]
-        kind: String,
-        /// The action's other fields: a JSON object, or @FILE (@- for stdin).
-        #[arg(short, long, value_name = "JSON|@FILE")]
-        params: Option<String>,
+        #[command(flatten)]
+        fields: ActFields,
         #[command(flatten)]
         act: TaggedAction,
     },
@@ -357,14 +353,7 @@ pub fn run(ctx: &mut Ctx, cmd: DropletCmd) -> Result<(), Fail> {
             act_and_print(ctx, [action.map_err(Fail::from)], wait.wait)
         }
         C::ChangeKernel { kernel, act } => plain(ctx, act, DropletAction::ChangeKernel { kernel }),
-        C::Act { kind, params, act } => {
-            let mut fields = match params {
-                Some(p) => json_object(&text_or_file(&p)?, "--params")?,
-                None => Default::default(),
-            };
-            fields.insert("type".into(), kind.into());
-            tagged(ctx, act, DropletAction::Custom(fields))
-        }
+        C::Act { fields, act } => tagged(ctx, act, DropletAction::Custom(fields.parse()?)),
         C::Actions { view, sel } => {
             let droplets = select(ctx, &sel.droplets, sel.multiple)?;
             let targets = droplets.iter().map(|d| ActionTarget::Droplet(d.id));

@@ -207,12 +207,8 @@ pub enum ImageCmd {
     },
     /// Any action, its other fields given as a JSON object.
     Act {
-        /// The action's type.
-        #[arg(long = "type", value_name = "TYPE")]
-        kind: String,
-        /// The action's other fields: a JSON object, or @FILE.
-        #[arg(short, long, value_name = "JSON|@FILE")]
-        params: Option<String>,
+        #[command(flatten)]
+        fields: ActFields,
         #[command(flatten)]
         sel: ImageSelect,
         #[command(flatten)]
@@ -294,13 +290,8 @@ pub fn image(ctx: &mut Ctx, cmd: ImageCmd) -> Result<(), Fail> {
         ImageCmd::Convert { sel, wait } => {
             act_on_images(ctx, &sel, wait.wait, |c, id| c.convert_image(id))
         }
-        ImageCmd::Act {
-            kind,
-            params,
-            sel,
-            wait,
-        } => {
-            let fields = action_fields(kind, params)?;
+        ImageCmd::Act { fields, sel, wait } => {
+            let fields = fields.parse()?;
             act_on_images(ctx, &sel, wait.wait, |c, id| {
                 c.call(ActOnTarget {
                     target: ActionTarget::Image(id),
@@ -323,14 +314,27 @@ pub fn image(ctx: &mut Ctx, cmd: ImageCmd) -> Result<(), Fail> {
     }
 }
 
-/// The fields of `act --type T --params JSON`.
-pub fn action_fields(kind: String, params: Option<String>) -> Result<Map<String, Value>, Fail> {
-    let mut fields = match params {
-        Some(p) => json_object(&text_or_file(&p)?, "--params")?,
-        None => Map::new(),
-    };
-    fields.insert("type".into(), Value::String(kind));
-    Ok(fields)
+/// The action of the `act` commands.
+#[derive(Args)]
+pub struct ActFields {
+    /// The action's type, such as `reboot`.
+    #[arg(long = "type", value_name = "TYPE")]
+    kind: String,
+    /// The action's other fields: a JSON object, or @FILE (@- for stdin).
+    #[arg(short, long, value_name = "JSON|@FILE")]
+    params: Option<String>,
+}
+
+impl ActFields {
+    /// The action's body: the fields, with the type.
+    pub fn parse(self) -> Result<Map<String, Value>, Fail> {
+        let mut fields = match self.params {
+            Some(p) => json_object(&text_or_file(&p)?, "--params")?,
+            None => Map::new(),
+        };
+        fields.insert("type".into(), Value::String(self.kind));
+        Ok(fields)
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -807,12 +811,8 @@ pub enum FloatingIpCmd {
     },
     /// Any action, its other fields given as a JSON object.
     Act {
-        /// The action's type.
-        #[arg(long = "type", value_name = "TYPE")]
-        kind: String,
-        /// The action's other fields: a JSON object, or @FILE.
-        #[arg(short, long, value_name = "JSON|@FILE")]
-        params: Option<String>,
+        #[command(flatten)]
+        fields: ActFields,
         /// Each address.
         #[arg(required = true)]
         ips: Vec<IpAddr>,
@@ -880,13 +880,8 @@ pub fn floating_ip(ctx: &mut Ctx, cmd: FloatingIpCmd) -> Result<(), Fail> {
             }
             Ok(())
         }
-        FloatingIpCmd::Act {
-            kind,
-            params,
-            ips,
-            wait,
-        } => {
-            let fields = action_fields(kind, params)?;
+        FloatingIpCmd::Act { fields, ips, wait } => {
+            let fields = fields.parse()?;
             let actions = unique(ips).map(|ip| {
                 Ok(client.call(ActOnTarget {
                     target: ActionTarget::FloatingIp(ip),
