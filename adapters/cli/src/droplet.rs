@@ -287,9 +287,7 @@ pub fn run(ctx: &mut Ctx, cmd: DropletCmd) -> Result<(), Fail> {
             (None, true) => ctx.out.stream(ctx.client.fetch_all_droplets()),
             (None, false) => {
                 let found = select(ctx, &droplets, multiple)?;
-                let mut list = ctx.out.list();
-                list.items(found)?;
-                list.end()
+                ctx.out.items(found)
             }
         },
         C::New(args) => new(ctx, *args),
@@ -552,9 +550,7 @@ fn new(ctx: &mut Ctx, args: NewArgs) -> Result<(), Fail> {
         }
     }
     if !args.wait {
-        let mut list = ctx.out.list();
-        list.items(&created)?;
-        return list.end();
+        return ctx.out.items(&created);
     }
     // Droplets just created are `new` for a while: the first poll waits
     // one interval.

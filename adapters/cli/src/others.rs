@@ -55,9 +55,7 @@ pub fn json_object(text: &str, what: &str) -> Result<Map<String, Value>, Fail> {
 /// Prints what was done before a failure, then gives the failure.
 pub fn print_partial<T: Serialize>(ctx: &mut Ctx, done: &[T], fail: Fail) -> Result<(), Fail> {
     if !done.is_empty() {
-        let mut list = ctx.out.list();
-        list.items(done)?;
-        list.end()?;
+        ctx.out.items(done)?;
     }
     Err(fail)
 }
@@ -83,9 +81,7 @@ pub fn act_and_print(
         }
     }
     if !wait {
-        let mut list = ctx.out.list();
-        list.items(&started)?;
-        return list.end();
+        return ctx.out.items(&started);
     }
     let n = started.len();
     let wait = ctx.client.wait_actions(started);
@@ -254,9 +250,7 @@ pub fn image(ctx: &mut Ctx, cmd: ImageCmd) -> Result<(), Fail> {
         } => {
             if !labels.is_empty() {
                 let found = ctx.names.many::<Image>(&ctx.client, &labels, multiple)?;
-                let mut list = ctx.out.list();
-                list.items(found)?;
-                return list.end();
+                return ctx.out.items(found);
             }
             let filter = match (distribution, application, private) {
                 (true, _, _) => ImageFilter::Distribution,
@@ -451,11 +445,7 @@ fn resource_of(client: &Client, action: &Action) -> Result<Value, Fail> {
 pub fn action(ctx: &mut Ctx, cmd: ActionCmd) -> Result<(), Fail> {
     match cmd {
         ActionCmd::Show { which } => match which.fetch(&ctx.client)? {
-            Some(actions) => {
-                let mut list = ctx.out.list();
-                list.items(actions)?;
-                list.end()
-            }
+            Some(actions) => ctx.out.items(actions),
             None => ctx.out.stream(ctx.client.fetch_all_actions()),
         },
         ActionCmd::Wait { ids } => {
@@ -540,9 +530,7 @@ pub fn ssh_key(ctx: &mut Ctx, cmd: SshKeyCmd) -> Result<(), Fail> {
                 return ctx.out.stream(ctx.client.fetch_all_ssh_keys());
             }
             let found = ctx.names.many::<SshKey>(&ctx.client, &keys, multiple)?;
-            let mut list = ctx.out.list();
-            list.items(found)?;
-            list.end()
+            ctx.out.items(found)
         }
         SshKeyCmd::New { name, file, unique } => {
             check_name::<SshKey>(ctx, &name, unique)?;
@@ -674,13 +662,9 @@ pub enum DomainCmd {
 pub fn domain(ctx: &mut Ctx, cmd: DomainCmd) -> Result<(), Fail> {
     let client = ctx.client.clone();
     match cmd {
-        DomainCmd::Show { domains } => {
-            if domains.is_empty() {
-                return ctx.out.stream(client.fetch_all_domains());
-            }
-            ctx.out
-                .stream(unique(domains).map(|d| client.fetch_domain(d)))
-        }
+        DomainCmd::Show { domains } => each_or_all(ctx, domains, client.fetch_all_domains(), |d| {
+            client.fetch_domain(d)
+        }),
         DomainCmd::New { domain, ip } => {
             let created = client.create_domain(domain, ip.map(|ip| ip.to_string()))?;
             ctx.out.one(&created)
@@ -692,11 +676,8 @@ pub fn domain(ctx: &mut Ctx, cmd: DomainCmd) -> Result<(), Fail> {
             Ok(())
         }
         DomainCmd::Records { domain, ids } => {
-            if ids.is_empty() {
-                return ctx.out.stream(client.fetch_all_domain_records(domain));
-            }
-            ctx.out
-                .stream(unique(ids).map(|id| client.fetch_domain_record(&domain, id)))
+            let all = client.fetch_all_domain_records(&domain);
+            each_or_all(ctx, ids, all, |id| client.fetch_domain_record(&domain, id))
         }
         DomainCmd::NewRecord {
             domain,
@@ -754,6 +735,21 @@ pub fn domain(ctx: &mut Ctx, cmd: DomainCmd) -> Result<(), Fail> {
             }
             Ok(())
         }
+    }
+}
+
+/// Prints what each key names, each fetched once, or with no key, every
+/// item of the listing `all` (which sends nothing until it is read).
+fn each_or_all<K: std::hash::Hash + Eq + Clone, T: Serialize>(
+    ctx: &mut Ctx,
+    keys: Vec<K>,
+    all: impl Iterator<Item = Result<T, Error>>,
+    one: impl FnMut(K) -> Result<T, Error>,
+) -> Result<(), Fail> {
+    if keys.is_empty() {
+        ctx.out.stream(all)
+    } else {
+        ctx.out.stream(unique(keys).map(one))
     }
 }
 
@@ -840,11 +836,9 @@ pub fn floating_ip(ctx: &mut Ctx, cmd: FloatingIpCmd) -> Result<(), Fail> {
     let client = ctx.client.clone();
     match cmd {
         FloatingIpCmd::Show { ips } => {
-            if ips.is_empty() {
-                return ctx.out.stream(client.fetch_all_floating_ips());
-            }
-            ctx.out
-                .stream(unique(ips).map(|ip| client.fetch_floating_ip(ip)))
+            each_or_all(ctx, ips, client.fetch_all_floating_ips(), |ip| {
+                client.fetch_floating_ip(ip)
+            })
         }
         FloatingIpCmd::New {
             droplet,
@@ -933,10 +927,7 @@ pub fn tag(ctx: &mut Ctx, cmd: TagCmd) -> Result<(), Fail> {
     let client = ctx.client.clone();
     match cmd {
         TagCmd::Show { tags } => {
-            if tags.is_empty() {
-                return ctx.out.stream(client.fetch_all_tags());
-            }
-            ctx.out.stream(unique(tags).map(|t| client.fetch_tag(t)))
+            each_or_all(ctx, tags, client.fetch_all_tags(), |t| client.fetch_tag(t))
         }
         TagCmd::New { names } => ctx.out.stream(unique(names).map(|n| client.create_tag(n))),
         TagCmd::Delete { tags } => {

@@ -47,6 +47,13 @@ impl Out {
         }
     }
 
+    /// Prints a list of plain values.
+    pub fn items<T: Serialize>(&mut self, values: impl IntoIterator<Item = T>) -> Result<(), Fail> {
+        let mut list = self.list();
+        list.items(values)?;
+        list.end()
+    }
+
     /// Prints every item of `items` as they come, then ends the list; an
     /// error ends the list early and is returned.
     pub fn stream<T: Serialize, E: Into<Fail>>(
