@@ -51,6 +51,8 @@ mod catalog;
 mod config;
 mod faults;
 mod model;
+#[cfg(feature = "prism")]
+pub mod prism;
 mod ratelimit;
 mod resources;
 mod routes;

@@ -6,7 +6,6 @@
 use std::collections::BTreeSet;
 use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use doapi_core::endpoints::*;
@@ -130,22 +129,6 @@ pub fn parse_response(raw: &[u8]) -> Response<Vec<u8>> {
         rest = body;
     }
     builder.body(rest).unwrap()
-}
-
-/// The shared folder: `$DOAPI_SHARED`, else `<repo>/../shared`.
-pub fn shared_dir() -> PathBuf {
-    std::env::var_os("DOAPI_SHARED")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared"))
-}
-
-/// Skips a test whose tools are missing: prints why and returns, or fails
-/// when `DOAPI_REQUIRE_SHARED=1` (as in CI).
-pub fn skip_or_fail(why: &str) {
-    if std::env::var("DOAPI_REQUIRE_SHARED").as_deref() == Ok("1") {
-        panic!("DOAPI_REQUIRE_SHARED=1 but {why}");
-    }
-    eprintln!("SKIPPED: {why} (set DOAPI_REQUIRE_SHARED=1 to make this a failure)");
 }
 
 /// Sends core operations over a wire and records which were sent.

@@ -1,0 +1,131 @@
+//! The conformance harness (feature `prism`): Stoplight Prism's validating
+//! proxy (`shared/tools/prism.sh proxy UPSTREAM --errors`) in front of the
+//! simulator, so a test suite can check that what its client sends, and
+//! what the simulator answers, is DigitalOcean as the official spec says.
+//!
+//! The shared folder is `$DOAPI_SHARED`, else `shared/` beside the
+//! repository. A test whose tools are missing calls [`skip_or_fail`]: it
+//! prints `SKIPPED`, or fails when `DOAPI_REQUIRE_SHARED=1` (as in CI).
+//!
+//! A harness for tests: where it cannot go on, it panics, as a test must.
+#![allow(clippy::expect_used, clippy::panic)]
+
+use std::fs::File;
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// The shared folder: `$DOAPI_SHARED`, else `shared/` beside the repository.
+pub fn shared_dir() -> PathBuf {
+    std::env::var_os("DOAPI_SHARED")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared"))
+}
+
+/// Skips a test whose tools are missing: prints why, or panics when
+/// `DOAPI_REQUIRE_SHARED=1`.
+pub fn skip_or_fail(why: &str) {
+    if std::env::var("DOAPI_REQUIRE_SHARED").as_deref() == Ok("1") {
+        panic!("DOAPI_REQUIRE_SHARED=1 but {why}");
+    }
+    eprintln!("SKIPPED: {why} (set DOAPI_REQUIRE_SHARED=1 to make this a failure)");
+}
+
+/// A free TCP port on 127.0.0.1 (panics if there is none).
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port on 127.0.0.1")
+}
+
+/// A Prism validating proxy; stopped when dropped.
+pub struct Prism {
+    child: Child,
+    /// Where it listens: `http://127.0.0.1:PORT`.
+    pub url: String,
+    /// Its log.
+    pub log: PathBuf,
+}
+
+impl Prism {
+    /// The script, with Prism installed; `Err(why)` when the shared folder,
+    /// node or Prism is missing.
+    pub fn script() -> Result<PathBuf, String> {
+        let prism_sh = shared_dir().join("tools/prism.sh");
+        if !prism_sh.exists() {
+            return Err(format!("{} not found", prism_sh.display()));
+        }
+        if Command::new("node").arg("--version").output().is_err() {
+            return Err("node is not installed (Prism needs node and npm)".into());
+        }
+        let install = Command::new("bash").arg(&prism_sh).arg("install").output();
+        if !install.as_ref().is_ok_and(|o| o.status.success()) {
+            let why = install.map_or_else(
+                |e| e.to_string(),
+                |o| String::from_utf8_lossy(&o.stderr).into_owned(),
+            );
+            return Err(format!("Prism could not be installed: {why}"));
+        }
+        Ok(prism_sh)
+    }
+
+    /// Starts `prism.sh proxy PORT UPSTREAM --errors` and waits (at most
+    /// five minutes) until it accepts connections. Panics if it does not.
+    pub fn start(prism_sh: &Path, port: u16, upstream: &str) -> Prism {
+        let log =
+            std::env::temp_dir().join(format!("doapi-prism-{}-{port}.log", std::process::id()));
+        let file = File::create(&log).expect("the Prism log");
+        let child = Command::new("bash")
+            .arg(prism_sh)
+            .args(["proxy", &port.to_string(), upstream, "--errors"])
+            .stdin(Stdio::null())
+            .stdout(file.try_clone().expect("the Prism log"))
+            .stderr(file)
+            .spawn()
+            .expect("Prism starts");
+        let prism = Prism {
+            child,
+            url: format!("http://127.0.0.1:{port}"),
+            log,
+        };
+        let deadline = Instant::now() + Duration::from_secs(300);
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                Instant::now() < deadline,
+                "Prism did not start; see {}",
+                prism.log.display()
+            );
+            std::thread::sleep(Duration::from_millis(200));
+        }
+        prism
+    }
+
+    /// The lines of the log that report a violation.
+    pub fn flagged_lines(&self) -> Vec<String> {
+        std::fs::read_to_string(&self.log)
+            .unwrap_or_default()
+            .lines()
+            .filter(|l| l.contains("Violation") || l.contains("✖"))
+            .map(str::to_owned)
+            .collect()
+    }
+}
+
+impl Drop for Prism {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Whether Prism flagged a response: an `sl-violations` header, or its own
+/// `application/problem+json` error.
+pub fn flagged<B>(resp: &http::Response<B>) -> bool {
+    resp.headers().get("sl-violations").is_some()
+        || resp
+            .headers()
+            .get("content-type")
+            .is_some_and(|v| v.as_bytes().starts_with(b"application/problem+json"))
+}
