@@ -254,11 +254,16 @@ fn droplet_new_with_ssh_keys_by_id_fingerprint_name_and_file() {
         ))
         .ok();
     assert_eq!(out.array().len(), 1, "{out}");
+    assert_eq!(
+        server.stats().requests_to("GET /v2/account/keys"),
+        1,
+        "the keys are listed once for the name and the file"
+    );
+    assert_eq!(server.stats().requests_to("POST /v2/account/keys"), 1);
     let keys = get(url, "/v2/account/keys", "ssh_keys");
     let keys = keys.as_array().unwrap();
     assert_eq!(keys.len(), 2, "the key file was registered: {keys:?}");
     assert!(keys.iter().any(|k| k["public_key"] == PUBLIC_KEY_2));
-    assert_eq!(server.stats().requests_to("POST /v2/account/keys"), 1);
 
     // The same file again: already registered, not registered twice.
     doapi(url)
@@ -605,7 +610,8 @@ fn droplet_actions_newest_first_last_and_in_progress() {
 #[test]
 fn droplet_wait_for_status_lock_and_current_action() {
     let server = start(SimConfig {
-        action_delay: std::time::Duration::from_millis(700),
+        // Long enough for `wait --locked` to start while the action runs.
+        action_delay: std::time::Duration::from_secs(2),
         ..common::fast_sim()
     });
     let url = server.url();
@@ -832,7 +838,8 @@ fn image_update_transfer_convert_act_actions_wait_and_delete() {
 #[test]
 fn action_show_wait_and_resource() {
     let server = start(SimConfig {
-        action_delay: std::time::Duration::from_millis(500),
+        // Long enough for two commands while the reboots run.
+        action_delay: std::time::Duration::from_millis(1500),
         ..common::fast_sim()
     });
     let url = server.url();
@@ -842,18 +849,8 @@ fn action_show_wait_and_resource() {
     let r1 = c.reboot(ids2[0]).unwrap();
     let r2 = c.reboot(ids2[1]).unwrap();
 
-    let all = doapi(url).args(["action", "show"]).ok();
-    let in_sim = get(url, "/v2/actions?per_page=200", "actions");
-    assert_eq!(sorted(all.ids()), sorted(ids(in_sim.as_array().unwrap())));
-    assert_eq!(all.ids().len(), 4);
-    let last = doapi(url).args(["action", "show", "--last"]).ok();
-    assert_eq!(last.ids(), [r2.id], "{last}");
     let busy = doapi(url).args(["action", "show", "--in-progress"]).ok();
     assert_eq!(sorted(busy.ids()), sorted(vec![r1.id, r2.id]), "{busy}");
-    let one = doapi(url).args(["action", "show", &r1.id.to_string()]).ok();
-    assert_eq!(one.ids(), [r1.id]);
-    assert_eq!(one.items()[0]["type"], "reboot");
-
     // Every action in progress.
     let out = doapi(url).args(["action", "wait"]).args(wait).ok();
     assert_eq!(sorted(out.ids()), sorted(vec![r1.id, r2.id]), "{out}");
@@ -861,6 +858,16 @@ fn action_show_wait_and_resource() {
         out.items().iter().all(|a| a["status"] == "completed"),
         "{out}"
     );
+
+    let all = doapi(url).args(["action", "show"]).ok();
+    let in_sim = get(url, "/v2/actions?per_page=200", "actions");
+    assert_eq!(sorted(all.ids()), sorted(ids(in_sim.as_array().unwrap())));
+    assert_eq!(all.ids().len(), 4);
+    let last = doapi(url).args(["action", "show", "--last"]).ok();
+    assert_eq!(last.ids(), [r2.id], "{last}");
+    let one = doapi(url).args(["action", "show", &r1.id.to_string()]).ok();
+    assert_eq!(one.ids(), [r1.id]);
+    assert_eq!(one.items()[0]["type"], "reboot");
 
     // The ones given.
     let r3 = c.power_off(ids2[0]).unwrap();
@@ -1363,4 +1370,31 @@ fn domain_update_record_without_type_keeps_the_record_type() {
     assert_eq!(rec["type"], "TXT");
     assert_eq!(rec["name"], "note");
     assert_eq!(rec["data"], "v=2");
+}
+
+#[test]
+fn droplet_new_from_a_private_image_by_name() {
+    let server = sim();
+    let url = server.url();
+    let src = seed_droplet(url, "golden-src");
+    let snap = seed_snapshot(url, src, "golden-image");
+    let out = doapi(url)
+        .args(["droplet", "new", "from-snap", "-I", "golden-image"])
+        .args(["-S", SIZE, "-R", REGION])
+        .ok();
+    let made = out.array();
+    assert_eq!(made.len(), 1, "{out}");
+    let id = made[0]["id"].as_u64().unwrap();
+    assert_eq!(droplet(url, id)["image"]["id"], snap);
+}
+
+#[test]
+fn request_paginate_is_get_only() {
+    let server = sim();
+    let out = doapi(server.url())
+        .args(["request", "-X", "POST", "--paginate", "tags", "/v2/tags"])
+        .args(["-d", r#"{"name":"x"}"#])
+        .fails(2);
+    assert!(out.stdout.is_empty(), "{out}");
+    assert_eq!(server.stats().requests, 0);
 }

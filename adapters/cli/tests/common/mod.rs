@@ -552,8 +552,9 @@ pub fn seed_snapshot(url: &str, droplet: u64, name: &str) -> u64 {
         .expect("the snapshot image")
 }
 
-/// Enables backups on a droplet and waits for its first backup; the
-/// backup image's id.
+/// Enables backups on a droplet, waits for its first backup and disables
+/// them again (so that no later backup rotates this one out); the backup
+/// image's id.
 pub fn seed_backup(url: &str, droplet: u64) -> u64 {
     let c = client(url);
     c.enable_backups(droplet).expect("enable backups");
@@ -564,7 +565,15 @@ pub fn seed_backup(url: &str, droplet: u64) -> u64 {
             .collect::<Result<_, _>>()
             .expect("the backups");
         backups.first().map(|b| b.id)
-    })
+    });
+    c.disable_backups(droplet).expect("disable backups");
+    c.wait_for_droplet_action(droplet)
+        .expect("backups disabled");
+    let backups: Vec<_> = c
+        .fetch_all_backups(droplet)
+        .collect::<Result<_, _>>()
+        .expect("the backups");
+    backups.last().map(|b| b.id).expect("a backup kept")
 }
 
 // --- Prism ---------------------------------------------------------------
