@@ -213,14 +213,20 @@ impl Config {
     }
 
     /// The first request of a listing: the operation's request with
-    /// `per_page` added (unless the operation sets it).
+    /// `per_page` added (unless the operation sets it, in its query or in
+    /// the query of its path).
     pub fn list_request<E: Endpoint>(&self, op: &E) -> Result<Request<Vec<u8>>, RequestError> {
         op.validate()?;
         let mut query = op.query();
-        if !query.iter().any(|(k, _)| k == "per_page") {
+        let path = op.path();
+        let in_path = path.split_once('?').is_some_and(|(_, q)| {
+            q.split('&')
+                .any(|kv| kv.split('=').next() == Some("per_page"))
+        });
+        if !in_path && !query.iter().any(|(k, _)| k == "per_page") {
             query.push(("per_page".into(), self.per_page.to_string()));
         }
-        let mut url = self.resolve(&op.path())?;
+        let mut url = self.resolve(&path)?;
         append_query(&mut url, &query);
         self.build(op.method(), &url, None)
     }

@@ -707,6 +707,24 @@ fn listings_ask_for_200_per_page() {
 }
 
 #[test]
+fn a_per_page_in_a_raw_listing_path_is_kept_and_not_repeated() {
+    let c = config();
+    let list = |url: &str| RawList {
+        url: url.into(),
+        key: "sizes".into(),
+        query: Vec::new(),
+    };
+    let r = c.list_request(&list("/v2/sizes?per_page=5")).unwrap();
+    assert_eq!(r.uri(), "https://api.digitalocean.com/v2/sizes?per_page=5");
+    // A parameter that merely ends in per_page does not count.
+    let r = c.list_request(&list("/v2/sizes?x_per_page=5")).unwrap();
+    assert_eq!(
+        r.uri(),
+        "https://api.digitalocean.com/v2/sizes?x_per_page=5&per_page=200"
+    );
+}
+
+#[test]
 fn endpoint_with_a_prefix_and_user_agent() {
     let c = config()
         .with_endpoint("http://127.0.0.1:4010/proxy/")

@@ -636,7 +636,7 @@ pub enum DomainCmd {
         domain: String,
         /// The record's id.
         id: u64,
-        /// A new type.
+        /// A new type (default: the record's own).
         #[arg(long = "type", value_name = "TYPE")]
         kind: Option<String>,
         /// A new name.
@@ -725,6 +725,10 @@ pub fn domain(ctx: &mut Ctx, cmd: DomainCmd) -> Result<(), Fail> {
             opts.apply(&mut fields);
             if fields == RecordFields::default() {
                 return Err(Fail::usage("update-record: no field to change given"));
+            }
+            if fields.kind.is_none() {
+                // DigitalOcean wants the type in every update: keep the record's.
+                fields.kind = Some(client.fetch_domain_record(&domain, id)?.kind);
             }
             let record = client.update_domain_record(domain, id, fields)?;
             ctx.out.one(&record)

@@ -538,12 +538,6 @@ fn ctrl_c_during_a_wait_prints_the_current_states_and_exits_130() {
 
 #[test]
 fn ctrl_c_outside_a_wait_stops_at_once() {
-    if sigint_ignored() {
-        // A child inherits an ignored SIGINT (a test run started in the
-        // background by a non-interactive shell): Ctrl-C cannot reach it.
-        eprintln!("SKIPPED: SIGINT is ignored by this test process");
-        return;
-    }
     let server = start(SimConfig {
         faults: vec!["latency,ms=20000".parse().unwrap()],
         ..fast_sim()
@@ -704,15 +698,4 @@ fn a_query_in_the_request_path_is_sent_once() {
         "one per_page: {target}"
     );
     assert!(target.contains("per_page=5"), "the one given: {target}");
-}
-
-/// Whether this process ignores SIGINT (Linux: `SigIgn` in
-/// `/proc/self/status`); its children then ignore it too.
-fn sigint_ignored() -> bool {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("SigIgn:"))
-        .and_then(|mask| u64::from_str_radix(mask.trim(), 16).ok())
-        .is_some_and(|mask| mask & (1 << (2 - 1)) != 0)
 }

@@ -102,10 +102,14 @@ impl Prism {
         prism
     }
 
+    /// The log so far.
+    pub fn log_text(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
     /// The lines of the log that report a violation.
     pub fn flagged_lines(&self) -> Vec<String> {
-        std::fs::read_to_string(&self.log)
-            .unwrap_or_default()
+        self.log_text()
             .lines()
             .filter(|l| l.contains("Violation") || l.contains("✖"))
             .map(str::to_owned)

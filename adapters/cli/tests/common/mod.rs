@@ -4,10 +4,9 @@
 //! client to seed and inspect the simulator, and the Prism proxy.
 #![allow(dead_code)]
 
-use std::fs::File;
 use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
+use std::net::TcpListener;
+use std::path::PathBuf;
 use std::process::{Child, ChildStdout, Command, ExitStatus, Stdio};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc;
@@ -105,7 +104,11 @@ pub fn doapi(url: &str) -> Doapi {
 /// `doapi` with no token and no endpoint given.
 pub fn bare() -> Doapi {
     let home = fresh_dir("home");
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_doapi"));
+    // Through `env --default-signal=INT`, which execs the binary (same pid)
+    // with SIGINT at its default, as at a terminal, even when this test
+    // process ignores it (started in the background by a shell).
+    let mut cmd = Command::new("env");
+    cmd.args(["--default-signal=INT", env!("CARGO_BIN_EXE_doapi")]);
     for var in TOKEN_VARS {
         cmd.env_remove(var);
     }
@@ -578,109 +581,9 @@ pub fn seed_backup(url: &str, droplet: u64) -> u64 {
 
 // --- Prism ---------------------------------------------------------------
 
-/// The shared folder: `$DOAPI_SHARED`, else `<repo>/../shared`.
-pub fn shared_dir() -> PathBuf {
-    std::env::var_os("DOAPI_SHARED")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared"))
-}
-
-/// Skips a test whose tools are missing: prints why, or fails when
-/// `DOAPI_REQUIRE_SHARED=1` (as in CI).
-pub fn skip_or_fail(why: &str) {
-    if std::env::var("DOAPI_REQUIRE_SHARED").as_deref() == Ok("1") {
-        panic!("DOAPI_REQUIRE_SHARED=1 but {why}");
-    }
-    eprintln!("SKIPPED: {why} (set DOAPI_REQUIRE_SHARED=1 to make this a failure)");
-}
-
-pub fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
-}
-
-/// A Prism validating proxy this test started; stopped when dropped.
-pub struct Prism {
-    child: Child,
-    pub url: String,
-    pub log: PathBuf,
-}
-
-impl Prism {
-    /// The script, installed; `Err(why)` when the shared folder, node or
-    /// Prism is missing.
-    pub fn script() -> Result<PathBuf, String> {
-        let prism_sh = shared_dir().join("tools/prism.sh");
-        if !prism_sh.exists() {
-            return Err(format!("{} not found", prism_sh.display()));
-        }
-        if Command::new("node").arg("--version").output().is_err() {
-            return Err("node is not installed (Prism needs node and npm)".into());
-        }
-        let install = Command::new("bash").arg(&prism_sh).arg("install").output();
-        if !install.as_ref().is_ok_and(|o| o.status.success()) {
-            let why = install.map_or_else(
-                |e| e.to_string(),
-                |o| String::from_utf8_lossy(&o.stderr).into_owned(),
-            );
-            return Err(format!("Prism could not be installed: {why}"));
-        }
-        Ok(prism_sh)
-    }
-
-    /// Starts `prism.sh proxy PORT UPSTREAM --errors` and waits until it
-    /// accepts connections.
-    pub fn start(prism_sh: &Path, port: u16, upstream: &str) -> Prism {
-        let log = std::env::temp_dir().join(format!("doapi-cli-prism-{port}.log"));
-        let file = File::create(&log).expect("the Prism log");
-        let child = Command::new("bash")
-            .arg(prism_sh)
-            .args(["proxy", &port.to_string(), upstream, "--errors"])
-            .stdin(Stdio::null())
-            .stdout(file.try_clone().expect("the log"))
-            .stderr(file)
-            .spawn()
-            .expect("Prism starts");
-        let prism = Prism {
-            child,
-            url: format!("http://127.0.0.1:{port}"),
-            log,
-        };
-        let deadline = Instant::now() + Duration::from_secs(300);
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(
-                Instant::now() < deadline,
-                "Prism did not start; see {}",
-                prism.log.display()
-            );
-            std::thread::sleep(Duration::from_millis(200));
-        }
-        prism
-    }
-
-    /// Prism's log so far.
-    pub fn log_text(&self) -> String {
-        std::fs::read_to_string(&self.log).unwrap_or_default()
-    }
-
-    /// The lines of Prism's log that report a violation.
-    pub fn flagged_lines(&self) -> Vec<String> {
-        self.log_text()
-            .lines()
-            .filter(|l| l.contains("Violation") || l.contains("✖"))
-            .map(str::to_owned)
-            .collect()
-    }
-}
-
-impl Drop for Prism {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
+// The conformance harness, shared with the other suites.
+#[allow(unused_imports)]
+pub use doapi_sim::prism::{free_port, skip_or_fail, Prism};
 
 // --- A server that notes request lines -------------------------------------
 
