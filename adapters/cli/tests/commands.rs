@@ -4,7 +4,7 @@
 mod common;
 
 use common::{
-    all_droplets, client, doapi, droplet, get, ids, is_gone, seed_backup, seed_droplet,
+    all_droplets, client, doapi, droplet, get, ids, is_gone, listed, seed_backup, seed_droplet,
     seed_droplets, seed_snapshot, settle, sim, sorted, start, temp_file, Out, PUBLIC_KEY,
     PUBLIC_KEY_2,
 };
@@ -949,10 +949,7 @@ fn ssh_key_new_show_update_and_delete() {
         .args(["ssh-key", "delete", "work-laptop", "desktop"])
         .ok();
     assert_eq!(out.stdout, "");
-    assert!(get(url, "/v2/account/keys", "ssh_keys")
-        .as_array()
-        .unwrap()
-        .is_empty());
+    assert!(listed(url, "/v2/account/keys", "ssh_keys").is_empty());
 }
 
 // --- domain --------------------------------------------------------------
@@ -1211,10 +1208,7 @@ fn floating_ip_new_assign_unassign_act_actions_wait_and_delete() {
         .args(["floating-ip", "delete", &free, &bound])
         .ok();
     assert_eq!(out.stdout, "");
-    assert!(get(url, "/v2/floating_ips", "floating_ips")
-        .as_array()
-        .unwrap()
-        .is_empty());
+    assert!(listed(url, "/v2/floating_ips", "floating_ips").is_empty());
 }
 
 // --- tag, region, size, account ----------------------------------------------
@@ -1244,7 +1238,7 @@ fn tag_new_show_and_delete() {
 
     let out = doapi(url).args(["tag", "delete", "red", "green"]).ok();
     assert_eq!(out.stdout, "");
-    assert!(get(url, "/v2/tags", "tags").as_array().unwrap().is_empty());
+    assert!(listed(url, "/v2/tags", "tags").is_empty());
 }
 
 #[test]

@@ -23,16 +23,9 @@ macro_rules! operation_names {
 }
 doapi_core::for_each_operation!(operation_names);
 
-/// Quick boots and actions, no rate limit, no faults.
+/// The simulator's quick settings for tests.
 pub fn fast_sim() -> SimConfig {
-    SimConfig {
-        boot_delay: Duration::from_millis(150),
-        action_delay: Duration::from_millis(60),
-        backup_interval: Duration::from_millis(300),
-        rate_per_minute: 0,
-        rate_per_hour: 0,
-        ..SimConfig::default()
-    }
+    SimConfig::fast()
 }
 
 /// `fast_sim` with these faults (in the simulator's text form).

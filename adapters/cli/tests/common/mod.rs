@@ -41,16 +41,9 @@ pub const PUBLIC_KEY_2: &str =
 
 // --- The simulator --------------------------------------------------------
 
-/// Quick boots and actions, frequent backups, no rate limit, no faults.
+/// The simulator's quick settings for tests.
 pub fn fast_sim() -> SimConfig {
-    SimConfig {
-        boot_delay: Duration::from_millis(150),
-        action_delay: Duration::from_millis(60),
-        backup_interval: Duration::from_millis(300),
-        rate_per_minute: 0,
-        rate_per_hour: 0,
-        ..SimConfig::default()
-    }
+    SimConfig::fast()
 }
 
 pub fn start(config: SimConfig) -> SimServer {
@@ -454,6 +447,14 @@ pub fn get(url: &str, path: &str, key: &str) -> Value {
     v.get(key)
         .cloned()
         .unwrap_or_else(|| panic!("GET {path}: no {key:?} in {v}"))
+}
+
+/// The array under `key` of `GET path`.
+pub fn listed(url: &str, path: &str, key: &str) -> Vec<Value> {
+    match get(url, path, key) {
+        Value::Array(items) => items,
+        other => panic!("GET {path}: {key:?} is not an array: {other}"),
+    }
 }
 
 /// `GET path` answers 404.
