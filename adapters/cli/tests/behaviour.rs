@@ -421,6 +421,42 @@ fn droplet_new_wait_prints_each_droplet_active() {
 }
 
 #[test]
+fn a_wait_shows_progress_on_a_terminal_only() {
+    let server = sim();
+    let url = server.url();
+    let args = new_args(&["tty-1", "tty-2"], &["--wait", "--compact"]);
+    // Not a terminal: nothing on stderr (checked above for `new --wait`).
+    // A terminal: `script` runs the command on a pseudo-terminal and
+    // copies what it wrote there, stdout and stderr together.
+    let mut line = format!(
+        "{} --endpoint {url} --api-token {TOKEN} --wait-interval 0.2",
+        env!("CARGO_BIN_EXE_doapi")
+    );
+    for a in &args {
+        line.push(' ');
+        line.push_str(a);
+    }
+    let home = std::env::temp_dir().join(format!("doapi-cli-tty-{}", std::process::id()));
+    std::fs::create_dir_all(&home).unwrap();
+    let out = std::process::Command::new("script")
+        .args(["-qec", &line, "/dev/null"])
+        .env("HOME", &home)
+        .env_remove("DIGITALOCEAN_TOKEN")
+        .output()
+        .expect("script runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    assert!(
+        text.contains("waiting for droplets to be active: 0 of 2 done, 0 s"),
+        "{text}"
+    );
+    // The line is cleared at the end, and both droplets were printed.
+    assert!(text.contains("\r\x1b[2K"), "{text}");
+    assert_eq!(text.matches("\"status\":\"active\"").count(), 2, "{text}");
+    assert!(!text.contains(TOKEN));
+}
+
+#[test]
 fn a_wait_that_runs_out_prints_everything_names_the_pending_and_exits_3() {
     let server = sim();
     let url = server.url();
