@@ -11,7 +11,7 @@ use doapi_blocking::endpoints::{
     RecordFields,
 };
 use doapi_blocking::models::{Action, Droplet, Image, RecordType, ResourceType, SshKey};
-use doapi_blocking::{Client, Error, Wait};
+use doapi_blocking::{Client, Error};
 use http::Method;
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -387,13 +387,14 @@ impl WhichActions {
         if self.ids.is_empty() {
             return Ok(None);
         }
-        let mut seen = HashSet::new();
-        let ids = self.ids.iter().filter(|id| seen.insert(**id));
-        Ok(Some(
-            ids.map(|&id| client.fetch_action(id))
-                .collect::<Result<_, _>>()?,
-        ))
+        fetch_actions(client, &self.ids).map(Some)
     }
+}
+
+/// The actions with these ids, each fetched once: an unknown id fails here.
+fn fetch_actions(client: &Client, ids: &[u64]) -> Result<Vec<Action>, Fail> {
+    let fetched = unique(ids.to_vec()).map(|id| client.fetch_action(id));
+    Ok(fetched.collect::<Result<_, _>>()?)
 }
 
 /// The actions in progress on the account's droplets, private images and
@@ -449,16 +450,12 @@ pub fn action(ctx: &mut Ctx, cmd: ActionCmd) -> Result<(), Fail> {
             None => ctx.out.stream(ctx.client.fetch_all_actions()),
         },
         ActionCmd::Wait { ids } => {
-            if ids.is_empty() {
-                let current = in_progress(&ctx.client)?;
-                return act_and_print(ctx, current.into_iter().map(Ok), true);
-            }
-            let client = &ctx.client;
-            let wait = Wait::action_ids(client.config(), ids, client.now())
-                .with_retry(client.retry_policy().clone());
-            let n = wait.pending();
-            let wait = client.wait_iter(wait);
-            waiting::run(&mut ctx.out, wait, n, "actions")
+            let actions = if ids.is_empty() {
+                in_progress(&ctx.client)?
+            } else {
+                fetch_actions(&ctx.client, &ids)?
+            };
+            act_and_print(ctx, actions.into_iter().map(Ok), true)
         }
         ActionCmd::Resource { which } => {
             let client = ctx.client.clone();

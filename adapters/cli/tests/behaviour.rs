@@ -593,6 +593,17 @@ fn ctrl_c_outside_a_wait_stops_at_once() {
 // --- Bad input and API errors ----------------------------------------------------
 
 #[test]
+fn waiting_on_an_unknown_action_fails_at_once() {
+    let server = sim();
+    let started = Instant::now();
+    let out = doapi(server.url())
+        .args(["action", "wait", "999999"])
+        .fails(1);
+    assert!(started.elapsed() < Duration::from_secs(10), "{out}");
+    assert!(out.error_line().contains("not_found"), "{out}");
+}
+
+#[test]
 fn bad_json_in_request_is_a_usage_error_before_any_request() {
     let server = sim();
     let url = server.url();
