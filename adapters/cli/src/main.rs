@@ -58,7 +58,7 @@ struct Global {
     /// The longest one HTTP request may take (each attempt; default 120).
     #[arg(long, global = true, value_name = "SECONDS", value_parser = seconds)]
     timeout: Option<Duration>,
-    /// How often a wait polls.
+    /// How often a wait polls (default 2).
     #[arg(long, global = true, value_name = "SECONDS", value_parser = seconds)]
     wait_interval: Option<Duration>,
     /// The longest a wait waits (default: no limit).
