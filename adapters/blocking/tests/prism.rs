@@ -12,13 +12,11 @@ mod common;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
-use common::{
-    builder, fast_sim, free_port, prism_flagged, skip_or_fail, start, tagged_spec, Prism,
-};
+use common::{builder, fast_sim, prism_flagged, tagged_spec};
 use doapi_blocking::models::{ActionType, DropletStatus};
 use doapi_blocking::{Limits, Transport, TransportError, Until, UreqTransport};
 use doapi_core::http::{Request, Response};
-use doapi_sim::SimConfig;
+use doapi_sim::prism::proxied;
 
 /// The real transport, noting every response Prism flagged.
 struct Checked {
@@ -46,17 +44,9 @@ impl Transport for Checked {
 
 #[test]
 fn the_life_cycle_a_listing_and_a_wait_conform_to_the_spec_through_prism() {
-    let prism_sh = match Prism::script() {
-        Ok(p) => p,
-        Err(why) => return skip_or_fail(&why),
+    let Some((server, prism)) = proxied(fast_sim()) else {
+        return;
     };
-    let port = free_port();
-    let server = start(SimConfig {
-        // Links point at the proxy, so following them goes through it too.
-        public_url: Some(format!("http://127.0.0.1:{port}")),
-        ..fast_sim()
-    });
-    let prism = Prism::start(&prism_sh, port, server.url());
     let flagged = Arc::new(Mutex::new(Vec::new()));
     let transport = Arc::new(Checked {
         inner: UreqTransport::new(Limits::default()),

@@ -9,24 +9,19 @@
 
 mod common;
 
-use common::{doapi, fast_sim, free_port, skip_or_fail, start, Out, Prism, PUBLIC_KEY};
+use common::{doapi, fast_sim, Out, PUBLIC_KEY};
+use doapi_sim::prism::proxied;
 use doapi_sim::SimConfig;
 
 #[test]
 fn every_family_of_commands_conforms_to_the_spec_through_prism() {
-    let prism_sh = match Prism::script() {
-        Ok(p) => p,
-        Err(why) => return skip_or_fail(&why),
-    };
-    let port = free_port();
-    let server = start(SimConfig {
-        // Links point at the proxy, so following them goes through it too.
-        public_url: Some(format!("http://127.0.0.1:{port}")),
+    let Some((server, prism)) = proxied(SimConfig {
         // More droplets than a page of 200 holds: listings follow links.
         seed_droplets: 205,
         ..fast_sim()
-    });
-    let prism = Prism::start(&prism_sh, port, server.url());
+    }) else {
+        return;
+    };
     let url = prism.url.clone();
     let run =
         |args: &[&str]| -> Out { doapi(&url).args(args).args(["--wait-interval", "0.1"]).ok() };

@@ -16,6 +16,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use crate::{SimConfig, SimServer};
+
 /// The shared folder: `$DOAPI_SHARED`, else `shared/` beside the repository.
 pub fn shared_dir() -> PathBuf {
     std::env::var_os("DOAPI_SHARED")
@@ -38,6 +40,27 @@ pub fn free_port() -> u16 {
         .and_then(|l| l.local_addr())
         .map(|a| a.port())
         .expect("a free port on 127.0.0.1")
+}
+
+/// A simulator with `config`, and a Prism proxy in front of it to which
+/// the simulator's links point (so following them goes through the proxy
+/// too). `None`, after [`skip_or_fail`], when Prism cannot run here.
+pub fn proxied(config: SimConfig) -> Option<(SimServer, Prism)> {
+    let prism_sh = match Prism::script() {
+        Ok(p) => p,
+        Err(why) => {
+            skip_or_fail(&why);
+            return None;
+        }
+    };
+    let port = free_port();
+    let server = SimServer::start_blocking(SimConfig {
+        public_url: Some(format!("http://127.0.0.1:{port}")),
+        ..config
+    })
+    .expect("the simulator starts");
+    let prism = Prism::start(&prism_sh, port, server.url());
+    Some((server, prism))
 }
 
 /// A Prism validating proxy; stopped when dropped.

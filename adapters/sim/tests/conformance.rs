@@ -11,24 +11,14 @@ mod common;
 use std::time::Duration;
 
 use common::{drive_every_operation, fast_config, Driver, Http};
-use doapi_sim::prism::{free_port, skip_or_fail, Prism};
-use doapi_sim::{SimConfig, SimServer};
+use doapi_sim::prism::proxied;
 
 #[test]
 fn every_operation_conforms_to_the_spec_through_prism() {
-    let prism_sh = match Prism::script() {
-        Ok(p) => p,
-        Err(why) => return skip_or_fail(&why),
+    let Some((server, prism)) = proxied(fast_config()) else {
+        return;
     };
-    let port = free_port();
-    let prism_url = format!("http://127.0.0.1:{port}");
-    let server = SimServer::start_blocking(SimConfig {
-        public_url: Some(prism_url.clone()),
-        ..fast_config()
-    })
-    .unwrap();
-    let prism = Prism::start(&prism_sh, port, server.url());
-    assert_eq!(prism.url, prism_url);
+    let prism_url = prism.url.clone();
 
     let mut d = Driver::new(Http, &prism_url, Duration::from_millis(25));
     let ops = drive_every_operation(&mut d, true);
