@@ -44,17 +44,8 @@ out="${COMPARE_OUT:-$repo/target/compare_peer}"
 mkdir -p "$out"
 rm -f "$out"/*.json "$out"/*.rss "$out"/*.err "$out"/*.log
 
-# The Python peer's venv, as adapters/sim/ci/peer.sh sets it up.
-venv="${PEER_VENV:-/tmp/peer-venv}"
-if ! "$venv/bin/python" -c 'import importlib.util, sys; sys.exit(importlib.util.find_spec("doapi") is None)' 2>/dev/null; then
-  echo "compare_peer.sh: setting up $venv" >&2
-  if ! python3 -m venv "$venv" 2>/dev/null; then
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3 python3-venv >/dev/null
-    python3 -m venv "$venv"
-  fi
-  "$venv/bin/pip" install -q doapi==0.2.0
-fi
+# shellcheck source=adapters/sim/ci/peer_venv.sh
+. "$repo/adapters/sim/ci/peer_venv.sh"
 py="$venv/bin/python"
 
 cd "$repo"

@@ -16,18 +16,8 @@ if [ ! -f "$peer" ]; then
   exit 1
 fi
 
-venv="${PEER_VENV:-/tmp/peer-venv}"
-# (doapi 0.2.0 only imports on Python 3.10+ after the script's shim, so
-# look for the package rather than import it.)
-if ! "$venv/bin/python" -c 'import importlib.util, sys; sys.exit(importlib.util.find_spec("doapi") is None)' 2>/dev/null; then
-  echo "peer.sh: setting up $venv" >&2
-  if ! python3 -m venv "$venv" 2>/dev/null; then
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null
-    python3 -m venv "$venv"
-  fi
-  "$venv/bin/pip" install -q doapi==0.2.0
-fi
+# shellcheck source=adapters/sim/ci/peer_venv.sh
+. "$here/peer_venv.sh"
 scenarios=$("$venv/bin/python" - "$peer" <<'PY'
 import importlib.util, sys
 spec = importlib.util.spec_from_file_location("doapi_scenarios", sys.argv[1])
