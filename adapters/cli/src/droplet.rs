@@ -5,10 +5,11 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use clap::{Args, Subcommand};
 use doapi_blocking::endpoints::{
-    ActionTarget, DropletAction, DropletSpec, ImageRef, SshKeyRef, TaggableRef,
+    validate_droplet_name, ActionTarget, DropletAction, DropletSpec, ImageRef, SshKeyRef,
+    TaggableRef,
 };
 use doapi_blocking::models::{Action, Droplet, DropletStatus, Image, SshKey};
-use doapi_blocking::{Until, Wait};
+use doapi_blocking::{Error, Until, Wait};
 
 use crate::fail::Fail;
 use crate::others::{act_and_print, print_partial, text_or_file, ActFields, ActionsView};
@@ -518,6 +519,11 @@ fn backup_image(ctx: &mut Ctx, d: &Droplet, label: &str) -> Result<ImageRef, Fai
 }
 
 fn new(ctx: &mut Ctx, args: NewArgs) -> Result<(), Fail> {
+    // Every name is checked before the first batch is sent, so a bad
+    // eleventh name cannot leave ten droplets behind.
+    for name in &args.names {
+        validate_droplet_name(name).map_err(Error::Request)?;
+    }
     for name in &args.names {
         check_name::<Droplet>(ctx, name, args.unique)?;
     }

@@ -201,6 +201,19 @@ fn droplet_new_creates_ten_per_request() {
 }
 
 #[test]
+fn a_bad_name_in_a_later_batch_creates_nothing() {
+    let server = sim();
+    let url = server.url();
+    let mut names: Vec<String> = (1..=10).map(|i| format!("ok-{i}")).collect();
+    names.push("not_a_hostname".into());
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    let out = doapi(url).args(new_args(&names, &[])).fails(2);
+    assert!(out.error_line().contains("not_a_hostname"), "{out}");
+    assert_eq!(server.stats().requests_to("POST /v2/droplets"), 0);
+    assert!(all_droplets(url).is_empty());
+}
+
+#[test]
 fn droplet_new_does_not_check_names_unasked() {
     // README: checking costs a listing of the droplets, so it is done only
     // with --unique.
