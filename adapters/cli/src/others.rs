@@ -7,8 +7,8 @@ use std::net::{IpAddr, Ipv4Addr};
 
 use clap::{Args, Subcommand};
 use doapi_blocking::endpoints::{
-    ActOnTarget, ActionTarget, FloatingIpTarget, ImageFilter, ListImages, Raw, RawList,
-    RecordFields,
+    validate_tag_name, ActOnTarget, ActionTarget, FloatingIpTarget, ImageFilter, ListImages, Raw,
+    RawList, RecordFields,
 };
 use doapi_blocking::models::{Action, Droplet, Image, RecordType, ResourceType, SshKey};
 use doapi_blocking::{Client, Error};
@@ -930,7 +930,13 @@ pub fn tag(ctx: &mut Ctx, cmd: TagCmd) -> Result<(), Fail> {
         TagCmd::Show { tags } => {
             each_or_all(ctx, tags, client.fetch_all_tags(), |t| client.fetch_tag(t))
         }
-        TagCmd::New { names } => ctx.out.stream(unique(names).map(|n| client.create_tag(n))),
+        TagCmd::New { names } => {
+            // Every name is checked before the first tag is made.
+            for n in &names {
+                validate_tag_name(n).map_err(Error::Request)?;
+            }
+            ctx.out.stream(unique(names).map(|n| client.create_tag(n)))
+        }
         TagCmd::Delete { tags } => {
             for t in unique(tags) {
                 client.delete_tag(t)?;

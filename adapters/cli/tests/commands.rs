@@ -1227,6 +1227,15 @@ fn floating_ip_new_assign_unassign_act_actions_wait_and_delete() {
 // --- tag, region, size, account ----------------------------------------------
 
 #[test]
+fn a_bad_tag_name_creates_no_tag() {
+    let server = sim();
+    let url = server.url();
+    let out = doapi(url).args(["tag", "new", "fine", "not fine!"]).fails(2);
+    assert!(out.error_line().contains("not fine!"), "{out}");
+    assert_eq!(server.stats().requests_to("POST /v2/tags"), 0);
+}
+
+#[test]
 fn tag_new_show_and_delete() {
     let server = sim();
     let url = server.url();
