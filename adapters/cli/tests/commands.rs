@@ -1230,7 +1230,9 @@ fn floating_ip_new_assign_unassign_act_actions_wait_and_delete() {
 fn a_bad_tag_name_creates_no_tag() {
     let server = sim();
     let url = server.url();
-    let out = doapi(url).args(["tag", "new", "fine", "not fine!"]).fails(2);
+    let out = doapi(url)
+        .args(["tag", "new", "fine", "not fine!"])
+        .fails(2);
     assert!(out.error_line().contains("not fine!"), "{out}");
     assert_eq!(server.stats().requests_to("POST /v2/tags"), 0);
 }
