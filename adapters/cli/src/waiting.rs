@@ -62,11 +62,17 @@ where
     list.end()
 }
 
+/// How many pending targets the error line names; stdout has them all.
+const NAMED: usize = 10;
+
 /// `3 of 5 finished; still pending: 11, 12` (the pending objects were
 /// printed last, as last seen).
 fn summary(states: &WaitStates) -> String {
     let total = states.finished.len() + states.pending.len();
-    let pending: Vec<String> = states.pending.iter().map(label).collect();
+    let mut pending: Vec<String> = states.pending.iter().take(NAMED).map(label).collect();
+    if states.pending.len() > NAMED {
+        pending.push(format!("and {} more", states.pending.len() - NAMED));
+    }
     format!(
         "{} of {total} finished; still pending: {}",
         states.finished.len(),
@@ -192,6 +198,14 @@ mod tests {
             pending: vec![TargetState::Unseen { id: 2 }, TargetState::Unseen { id: 3 }],
         };
         assert_eq!(summary(&states), "1 of 3 finished; still pending: 2, 3");
+        let many = WaitStates {
+            finished: Vec::new(),
+            pending: (1..=12).map(|id| TargetState::Unseen { id }).collect(),
+        };
+        assert_eq!(
+            summary(&many),
+            "0 of 12 finished; still pending: 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, and 2 more"
+        );
         let json = serde_json::to_value(last_seen(&states.pending[0])).expect("json");
         assert_eq!(json, serde_json::json!({"id": 2}));
     }
