@@ -8,7 +8,7 @@ use crate::config::Config;
 use crate::decode::Reply;
 use crate::endpoints::Endpoint;
 use crate::error::{ApiError, Error};
-use crate::machine::{Answer, Attempt, Machine, TransportErrorKind};
+use crate::machine::{Answer, Attempt, Machine};
 use crate::ratelimit::ResponseInfo;
 use crate::retry::{Decision, Outcome, RetryPolicy, Rng};
 
@@ -93,14 +93,6 @@ impl<E: Endpoint> Machine for Call<E> {
 
     fn poll_request(&mut self) -> Option<Request<Vec<u8>>> {
         self.send.as_mut()?.poll_request()
-    }
-
-    fn handle_response(&mut self, now: Instant, response: Response<Vec<u8>>) {
-        self.handle_answer(now, Ok(response));
-    }
-
-    fn handle_transport_error(&mut self, now: Instant, kind: TransportErrorKind) {
-        self.handle_answer(now, Err(kind));
     }
 
     fn handle_answer(&mut self, now: Instant, answer: Answer) {

@@ -93,13 +93,22 @@ pub trait Machine {
     #[must_use]
     fn poll_request(&mut self) -> Option<Request<Vec<u8>>>;
 
-    /// The response to the request last returned by
-    /// [`poll_request`](Machine::poll_request), whatever its status.
-    fn handle_response(&mut self, now: Instant, response: Response<Vec<u8>>);
+    /// The answer to the request last returned by
+    /// [`poll_request`](Machine::poll_request), as a transport gives it: a
+    /// response, whatever its status, or no response.
+    fn handle_answer(&mut self, now: Instant, answer: Answer);
 
-    /// The request last returned by [`poll_request`](Machine::poll_request)
-    /// got no response.
-    fn handle_transport_error(&mut self, now: Instant, kind: TransportErrorKind);
+    /// The request got this response ([`handle_answer`](Machine::handle_answer)
+    /// with `Ok`).
+    fn handle_response(&mut self, now: Instant, response: Response<Vec<u8>>) {
+        self.handle_answer(now, Ok(response));
+    }
+
+    /// The request got no response ([`handle_answer`](Machine::handle_answer)
+    /// with `Err`).
+    fn handle_transport_error(&mut self, now: Instant, kind: TransportErrorKind) {
+        self.handle_answer(now, Err(kind));
+    }
 
     /// When to call [`handle_timeout`](Machine::handle_timeout) next, if the
     /// machine is waiting for time to pass.
@@ -113,17 +122,6 @@ pub trait Machine {
     /// The next output; drain after every input.
     #[must_use]
     fn poll_output(&mut self) -> Option<Result<Self::Output, Error>>;
-
-    /// The answer to the request last returned by
-    /// [`poll_request`](Machine::poll_request), as a transport gives it:
-    /// [`handle_response`](Machine::handle_response) or
-    /// [`handle_transport_error`](Machine::handle_transport_error).
-    fn handle_answer(&mut self, now: Instant, answer: Answer) {
-        match answer {
-            Ok(response) => self.handle_response(now, response),
-            Err(kind) => self.handle_transport_error(now, kind),
-        }
-    }
 }
 
 /// What a transport gives for one request: a response of any status, or

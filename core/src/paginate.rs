@@ -10,7 +10,7 @@ use crate::config::Config;
 use crate::decode::{Page, Reply};
 use crate::endpoints::List;
 use crate::error::Error;
-use crate::machine::{Answer, Machine, TransportErrorKind};
+use crate::machine::{Answer, Machine};
 use crate::retry::RetryPolicy;
 
 /// Every page of a listing, one at a time, as a [`Machine`] (doapi's
@@ -181,14 +181,6 @@ impl<L: List> Machine for Paginator<L> {
             self.send = Some(Retrying::new(req, &self.policy));
         }
         self.send.as_mut()?.poll_request()
-    }
-
-    fn handle_response(&mut self, now: Instant, response: Response<Vec<u8>>) {
-        self.handle_answer(now, Ok(response));
-    }
-
-    fn handle_transport_error(&mut self, now: Instant, kind: TransportErrorKind) {
-        self.handle_answer(now, Err(kind));
     }
 
     fn handle_answer(&mut self, now: Instant, answer: Answer) {

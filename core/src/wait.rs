@@ -77,7 +77,7 @@ use crate::endpoints::{
     ListActions, ListDroplets,
 };
 use crate::error::{Error, RequestError};
-use crate::machine::{Answer, Machine, TransportErrorKind};
+use crate::machine::{Answer, Machine};
 use crate::models::{Action, Droplet, DropletStatus, StrList};
 use crate::paginate::Paginator;
 use crate::ratelimit::ResponseInfo;
@@ -715,14 +715,6 @@ impl<T: Waitable> Machine for Wait<T> {
         }
     }
 
-    fn handle_response(&mut self, now: Instant, response: Response<Vec<u8>>) {
-        self.handle_answer(now, Ok(response));
-    }
-
-    fn handle_transport_error(&mut self, now: Instant, kind: TransportErrorKind) {
-        self.handle_answer(now, Err(kind));
-    }
-
     fn handle_answer(&mut self, now: Instant, answer: Answer) {
         self.now = self.now.max(now);
         match &mut self.phase {
@@ -1006,14 +998,6 @@ impl<E: Endpoint> Machine for WaitForAction<E> {
             Step::Waiting(wait) => wait.poll_request(),
             Step::Ended => None,
         }
-    }
-
-    fn handle_response(&mut self, now: Instant, response: Response<Vec<u8>>) {
-        self.handle_answer(now, Ok(response));
-    }
-
-    fn handle_transport_error(&mut self, now: Instant, kind: TransportErrorKind) {
-        self.handle_answer(now, Err(kind));
     }
 
     fn handle_answer(&mut self, now: Instant, answer: Answer) {

@@ -38,7 +38,7 @@ use crate::call::Retrying;
 use crate::config::Config;
 use crate::endpoints::{ActionTarget, Endpoint, GetDroplet, GetFloatingIp, GetImage, LastAction};
 use crate::error::{Error, RequestError};
-use crate::machine::{Answer, Cancel, Machine, TransportErrorKind};
+use crate::machine::{Answer, Cancel, Machine};
 use crate::models::{Action, Droplet, FloatingIp, Image};
 use crate::retry::RetryPolicy;
 use crate::wait::{later, TargetState, Wait, WaitActions, WaitStates};
@@ -419,14 +419,6 @@ impl Machine for WaitActionsOnObjects {
             self.in_flight = Some(flight);
         }
         req
-    }
-
-    fn handle_response(&mut self, now: Instant, response: Response<Vec<u8>>) {
-        self.handle_answer(now, Ok(response));
-    }
-
-    fn handle_transport_error(&mut self, now: Instant, kind: TransportErrorKind) {
-        self.handle_answer(now, Err(kind));
     }
 
     fn handle_answer(&mut self, now: Instant, answer: Answer) {
