@@ -287,6 +287,33 @@ impl Config {
     }
 }
 
+/// Timeouts and the response size cap of the adapters' real transports
+/// (data only: the core never opens a connection).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Time to resolve and connect, TLS included. Default 10 s.
+    pub connect_timeout: Duration,
+    /// Longest wait for the server once connected: for sending the request,
+    /// and for each read of the response. Default 60 s.
+    pub read_timeout: Duration,
+    /// Longest one request may take, from connecting to the end of the
+    /// body (each attempt; retries are the retry policy's). Default 120 s.
+    pub request_timeout: Duration,
+    /// Largest response body accepted. Default 32 MiB.
+    pub max_body: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            connect_timeout: Duration::from_secs(10),
+            read_timeout: Duration::from_secs(60),
+            request_timeout: Duration::from_secs(120),
+            max_body: 32 * 1024 * 1024,
+        }
+    }
+}
+
 /// The environment variables a client reads its token from, in order.
 pub const TOKEN_VARS: [&str; 2] = ["DIGITALOCEAN_TOKEN", "DIGITALOCEAN_ACCESS_TOKEN"];
 

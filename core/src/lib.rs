@@ -40,7 +40,7 @@ pub mod wait;
 pub mod wait_objects;
 
 pub use config::{
-    Config, ConfigBuilder, Token, DEFAULT_ENDPOINT, DEFAULT_PER_PAGE, DEFAULT_USER_AGENT,
+    Config, ConfigBuilder, Limits, Token, DEFAULT_ENDPOINT, DEFAULT_PER_PAGE, DEFAULT_USER_AGENT,
 };
 pub use decode::{Page, Reply};
 pub use error::{ApiError, DecodeError, Error, RequestError};

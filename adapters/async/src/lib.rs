@@ -47,7 +47,7 @@ use futures::future::{self, BoxFuture, Either, FutureExt};
 use futures::stream::{self, BoxStream, Stream, StreamExt};
 
 pub use doapi_core::{
-    endpoints, models, ApiError, Cancel, Config, ConfigBuilder, DecodeError, Error, Page,
+    endpoints, models, ApiError, Cancel, Config, ConfigBuilder, DecodeError, Error, Limits, Page,
     RateLimit, Reply, RequestError, ResponseInfo, RetryPolicy, TargetState, TransportError,
     TransportErrorKind, Until, Wait, WaitForAction, WaitStates,
 };
@@ -59,7 +59,7 @@ mod transport;
 
 #[cfg(feature = "testing")]
 pub use offline::{OfflineTransport, Recorder};
-pub use transport::{Limits, ReqwestTransport, Transport};
+pub use transport::{ReqwestTransport, Transport};
 
 /// The async client. Cheap to clone; clones share the connection pool and
 /// the last-response record.

@@ -1,10 +1,10 @@
 //! How requests travel: the [`Transport`] trait and the real one, over
 //! reqwest.
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use doapi_core::http::{Request, Response};
-use doapi_core::{TransportError, TransportErrorKind};
+use doapi_core::{Limits, TransportError, TransportErrorKind};
 use futures::future::BoxFuture;
 
 /// Moves requests and tells the time: the only I/O the client does.
@@ -27,31 +27,6 @@ pub trait Transport: Send + Sync {
     /// Sleeps until `at`.
     fn sleep_until(&self, at: Instant) -> BoxFuture<'_, ()> {
         Box::pin(tokio::time::sleep_until(at.into()))
-    }
-}
-
-/// Timeouts and limits of the real transport.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Limits {
-    /// Time to connect (TLS included). Default 10 s.
-    pub connect_timeout: Duration,
-    /// Time between bytes of the response once the request is sent.
-    /// Default 60 s.
-    pub read_timeout: Duration,
-    /// Longest a whole request may take. Default 120 s.
-    pub request_timeout: Duration,
-    /// Largest response body accepted. Default 32 MiB.
-    pub max_body: u64,
-}
-
-impl Default for Limits {
-    fn default() -> Self {
-        Limits {
-            connect_timeout: Duration::from_secs(10),
-            read_timeout: Duration::from_secs(60),
-            request_timeout: Duration::from_secs(120),
-            max_body: 32 * 1024 * 1024,
-        }
     }
 }
 

@@ -40,7 +40,7 @@ use doapi_core::models::{Action, Droplet, FloatingIp, Image, Meta};
 use doapi_core::{Attempt, Call, LastSeen, Machine, Paginator};
 
 pub use doapi_core::{
-    endpoints, models, ApiError, Cancel, Config, ConfigBuilder, DecodeError, Error, Page,
+    endpoints, models, ApiError, Cancel, Config, ConfigBuilder, DecodeError, Error, Limits, Page,
     RateLimit, Reply, RequestError, ResponseInfo, RetryPolicy, TargetState, TransportError,
     TransportErrorKind, Until, Wait, WaitForAction, WaitStates,
 };
@@ -52,7 +52,7 @@ mod transport;
 
 #[cfg(feature = "testing")]
 pub use offline::{OfflineTransport, Recorder};
-pub use transport::{Limits, Transport, UreqTransport};
+pub use transport::{Transport, UreqTransport};
 
 /// A flag that cancels a wait when set: wire Ctrl-C to it. The wait then
 /// ends with [`Error::Cancelled`] carrying the current states, as doapi did

@@ -5,7 +5,7 @@ use std::io;
 use std::time::{Duration, Instant};
 
 use doapi_core::http::{Request, Response};
-use doapi_core::{TransportError, TransportErrorKind};
+use doapi_core::{Limits, TransportError, TransportErrorKind};
 
 /// Moves requests and tells the time: the only I/O the client does.
 ///
@@ -35,32 +35,6 @@ pub trait Transport: Send + Sync {
                 return true;
             }
             std::thread::sleep(left.min(SLICE));
-        }
-    }
-}
-
-/// Timeouts and limits of the real transport.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Limits {
-    /// Time to resolve and connect (TLS included). Default 10 s.
-    pub connect_timeout: Duration,
-    /// Time to wait for the response and its body once the request is sent.
-    /// Default 60 s.
-    pub read_timeout: Duration,
-    /// Longest one request may take, from connecting to the end of the
-    /// body. Default 120 s.
-    pub request_timeout: Duration,
-    /// Largest response body accepted. Default 32 MiB.
-    pub max_body: u64,
-}
-
-impl Default for Limits {
-    fn default() -> Self {
-        Limits {
-            connect_timeout: Duration::from_secs(10),
-            read_timeout: Duration::from_secs(60),
-            request_timeout: Duration::from_secs(120),
-            max_body: 32 * 1024 * 1024,
         }
     }
 }
