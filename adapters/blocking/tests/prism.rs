@@ -123,15 +123,8 @@ fn the_life_cycle_a_listing_and_a_wait_conform_to_the_spec_through_prism() {
         "every request reached the simulator"
     );
 
-    // The check sees a violation when there is one: a create whose size is
-    // a number (Prism answers it; the simulator never sees it).
-    let bad = transport.inner.send(
-        Request::post(format!("{}/v2/droplets", prism.url))
-            .header("authorization", format!("Bearer {}", common::TOKEN))
-            .header("content-type", "application/json")
-            .body(br#"{"name":"bad","size":5,"image":"ubuntu-24-04-x64"}"#.to_vec())
-            .unwrap(),
-    );
+    // The check sees a violation when there is one.
+    let bad = transport.inner.send(prism.violating_create(common::TOKEN));
     let bad = bad.expect("Prism answers");
     assert!(prism_flagged(&bad), "{bad:?}");
     assert_eq!(bad.status(), 422);

@@ -184,7 +184,7 @@ fn every_family_of_commands_conforms_to_the_spec_through_prism() {
     let before = server.stats().requests;
     let bad = doapi(&url)
         .args(["request", "-X", "POST", "-d"])
-        .arg(r#"{"name":"bad","size":5,"image":"ubuntu-24-04-x64"}"#)
+        .arg(doapi_sim::prism::VIOLATING_CREATE)
         .arg("/v2/droplets")
         .fails(1);
     assert!(bad.error_line().contains("422"), "{bad}");

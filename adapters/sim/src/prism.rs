@@ -63,6 +63,9 @@ pub fn proxied(config: SimConfig) -> Option<(SimServer, Prism)> {
     Some((server, prism))
 }
 
+/// The body of [`Prism::violating_create`].
+pub const VIOLATING_CREATE: &str = r#"{"name":"bad","size":5,"image":"ubuntu-24-04-x64"}"#;
+
 /// A Prism validating proxy; stopped when dropped.
 pub struct Prism {
     child: Child,
@@ -123,6 +126,17 @@ impl Prism {
             std::thread::sleep(Duration::from_millis(200));
         }
         prism
+    }
+
+    /// A request Prism must flag, to show a suite's check can fail: a
+    /// droplet create whose `size` is a number (Prism answers it 422; the
+    /// simulator never sees it).
+    pub fn violating_create(&self, token: &str) -> http::Request<Vec<u8>> {
+        http::Request::post(format!("{}/v2/droplets", self.url))
+            .header("authorization", format!("Bearer {token}"))
+            .header("content-type", "application/json")
+            .body(VIOLATING_CREATE.as_bytes().to_vec())
+            .expect("a valid request")
     }
 
     /// The log so far.
