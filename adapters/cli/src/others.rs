@@ -3,14 +3,14 @@
 
 use std::collections::HashSet;
 use std::io::Read;
-use std::net::{IpAddr, Ipv4Addr};
+use std::net::IpAddr;
 
 use clap::{Args, Subcommand};
 use doapi_blocking::endpoints::{
     validate_tag_name, ActOnTarget, ActionTarget, FloatingIpTarget, ImageFilter, ListImages, Raw,
     RawList, RecordFields,
 };
-use doapi_blocking::models::{Action, Droplet, Image, RecordType, ResourceType, SshKey};
+use doapi_blocking::models::{Action, Droplet, Image, RecordType, SshKey};
 use doapi_blocking::{Client, Error};
 use http::Method;
 use serde::Serialize;
@@ -419,21 +419,13 @@ fn in_progress(client: &Client) -> Result<Vec<Action>, Fail> {
 
 /// The resource an action is about, as JSON; `null` if it is gone.
 fn resource_of(client: &Client, action: &Action) -> Result<Value, Fail> {
-    let (Some(kind), Some(id)) = (&action.resource_type, action.resource_id) else {
-        return Ok(Value::Null);
-    };
-    let fetched = match kind {
-        ResourceType::Droplet => client.fetch_droplet(id).map(serde_json::to_value),
-        ResourceType::Image => client.fetch_image(id).map(serde_json::to_value),
-        ResourceType::FloatingIp | ResourceType::ReservedIp => {
-            // A floating IP's actions name it by its IPv4 address as a number.
-            let ip = u32::try_from(id).map(|n| IpAddr::V4(Ipv4Addr::from(n)));
-            match ip {
-                Ok(ip) => client.fetch_floating_ip(ip).map(serde_json::to_value),
-                Err(_) => return Ok(Value::Null),
-            }
+    let fetched = match ActionTarget::of(action) {
+        Some(ActionTarget::Droplet(id)) => client.fetch_droplet(id).map(serde_json::to_value),
+        Some(ActionTarget::Image(id)) => client.fetch_image(id).map(serde_json::to_value),
+        Some(ActionTarget::FloatingIp(ip)) => {
+            client.fetch_floating_ip(ip).map(serde_json::to_value)
         }
-        _ => return Ok(Value::Null),
+        Some(ActionTarget::Account) | None => return Ok(Value::Null),
     };
     match fetched {
         Ok(v) => Ok(v.unwrap_or(Value::Null)),

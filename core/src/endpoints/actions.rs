@@ -1,6 +1,6 @@
 //! Actions: of the account, and the last or current one of a resource.
 
-use std::net::IpAddr;
+use std::net::{IpAddr, Ipv4Addr};
 
 use http::Method;
 use serde_json::{Map, Value};
@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 use super::{endpoint, Endpoint};
 use crate::decode;
 use crate::error::{DecodeError, RequestError};
-use crate::models::Action;
+use crate::models::{Action, ResourceType};
 
 endpoint! {
     /// Fetch one action (doapi `fetch_action`).
@@ -31,6 +31,22 @@ pub enum ActionTarget {
 }
 
 impl ActionTarget {
+    /// The resource an action is about (doapi's `Action.fetch_resource`
+    /// target), if it is a droplet, an image or a floating IP. A floating
+    /// IP's actions name it by its IPv4 address as a number.
+    pub fn of(action: &Action) -> Option<ActionTarget> {
+        let id = action.resource_id?;
+        match action.resource_type.as_ref()? {
+            ResourceType::Droplet => Some(ActionTarget::Droplet(id)),
+            ResourceType::Image => Some(ActionTarget::Image(id)),
+            ResourceType::FloatingIp | ResourceType::ReservedIp => {
+                let n = u32::try_from(id).ok()?;
+                Some(ActionTarget::FloatingIp(IpAddr::V4(Ipv4Addr::from(n))))
+            }
+            _ => None,
+        }
+    }
+
     /// The path of the target's action listing.
     pub fn actions_path(&self) -> String {
         match self {
@@ -166,6 +182,31 @@ mod tests {
         );
         let body: Value = serde_json::from_slice(req.body()).expect("json");
         assert_eq!(body, json!({"type": "assign", "droplet_id": 7}));
+    }
+
+    #[test]
+    fn an_action_names_its_resource() {
+        let action = |v: Value| -> Action { serde_json::from_value(v).expect("an action") };
+        let base = json!({"id": 1, "status": "completed", "type": "assign_ip"});
+        let with = |extra: Value| {
+            let mut v = base.clone();
+            if let (Value::Object(m), Value::Object(e)) = (&mut v, extra) {
+                m.extend(e);
+            }
+            action(v)
+        };
+        let ip = with(json!({"resource_id": 758_603_944u64, "resource_type": "floating_ip"}));
+        let want: IpAddr = "45.55.96.168".parse().expect("ip");
+        assert_eq!(ActionTarget::of(&ip), Some(ActionTarget::FloatingIp(want)));
+        let d = with(json!({"resource_id": 7, "resource_type": "droplet"}));
+        assert_eq!(ActionTarget::of(&d), Some(ActionTarget::Droplet(7)));
+        let i = with(json!({"resource_id": 8, "resource_type": "image"}));
+        assert_eq!(ActionTarget::of(&i), Some(ActionTarget::Image(8)));
+        let big = with(json!({"resource_id": 1u64 << 40, "resource_type": "floating_ip"}));
+        assert_eq!(ActionTarget::of(&big), None);
+        let volume = with(json!({"resource_id": 9, "resource_type": "volume"}));
+        assert_eq!(ActionTarget::of(&volume), None);
+        assert_eq!(ActionTarget::of(&action(base.clone())), None);
     }
 
     #[test]
