@@ -19,16 +19,11 @@ stop() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/d
 trap stop EXIT
 
 # Action delays long enough that Prism's own latency cannot hide a state.
-target/debug/doapi-sim --port 0 --boot-delay 1 --action-delay 0.5 >"$work/sim.out" 2>"$work/sim.err" &
-pids+=($!)
-touch "$work/sim.out"
-sim_url=""
-for _ in $(seq 100); do
-  sim_url=$(sed -n 's/^doapi-sim listening on //p' "$work/sim.out")
-  [ -n "$sim_url" ] && break
-  sleep 0.1
-done
-[ -n "$sim_url" ] || { echo "quickstart-prism: FAIL: doapi-sim did not start" >&2; cat "$work/sim.err" >&2; exit 1; }
+# shellcheck source=adapters/sim/ci/start_sim.sh
+. adapters/sim/ci/start_sim.sh
+start_sim target/debug/doapi-sim "$work/sim" --boot-delay 1 --action-delay 0.5 \
+  || { echo "quickstart-prism: FAIL: doapi-sim did not start" >&2; exit 1; }
+pids+=("$sim_pid")
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 bash "$prism" install >/dev/null

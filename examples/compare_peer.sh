@@ -46,6 +46,8 @@ rm -f "$out"/*.json "$out"/*.rss "$out"/*.err "$out"/*.log
 
 # shellcheck source=adapters/sim/ci/peer_venv.sh
 . "$repo/adapters/sim/ci/peer_venv.sh"
+# shellcheck source=adapters/sim/ci/start_sim.sh
+. "$repo/adapters/sim/ci/start_sim.sh"
 py="$venv/bin/python"
 
 cd "$repo"
@@ -66,21 +68,16 @@ stop_sims() {
 }
 trap stop_sims EXIT
 
-# start_sim NAME FLAGS...: starts doapi-sim on a free port; sets $url.
-start_sim() {
+# sim_for NAME FLAGS...: starts doapi-sim on a free port; sets $url.
+sim_for() {
   local name="$1"
   shift
-  "$sim_bin" --port 0 --boot-delay "$boot_delay" "$@" >"$out/sim-$name.log" 2>"$out/sim-$name.err" &
-  sims+=($!)
-  url=""
-  for _ in $(seq 300); do
-    url=$(sed -n 's/^doapi-sim listening on //p' "$out/sim-$name.log")
-    [ -n "$url" ] && return 0
-    sleep 0.1
-  done
-  echo "compare_peer.sh: FAIL: doapi-sim ($name) did not start" >&2
-  cat "$out/sim-$name.err" >&2
-  exit 1
+  if ! start_sim "$sim_bin" "$out/sim-$name" --boot-delay "$boot_delay" "$@"; then
+    echo "compare_peer.sh: FAIL: doapi-sim ($name) did not start" >&2
+    exit 1
+  fi
+  sims+=("$sim_pid")
+  url="$sim_url"
 }
 
 # Peak memory is each client's own VmHWM (peak resident set) at its exit:
@@ -121,25 +118,25 @@ ours_run() {
 
 started=$(date +%s)
 echo "compare_peer.sh: create $n_wait droplets and wait (rate limit off)" >&2
-start_sim wait --rate-per-minute 0 --rate-per-hour 0
+sim_for wait --rate-per-minute 0 --rate-per-hour 0
 peer_run peer-wait peer-token create_many_wait --n "$n_wait"
 ours_run ours-wait ours-token create_many_wait --n "$n_wait"
 stop_sims
 
 echo "compare_peer.sh: list $n_small droplets (rate limit off)" >&2
-start_sim list-small --rate-per-minute 0 --rate-per-hour 0 --seed-droplets "$n_small"
+sim_for list-small --rate-per-minute 0 --rate-per-hour 0 --seed-droplets "$n_small"
 peer_run peer-list-small peer-token paginate_big --n "$n_small"
 ours_run ours-list-small ours-token paginate_big --n "$n_small"
 stop_sims
 
 echo "compare_peer.sh: list $n_big droplets (rate limit off)" >&2
-start_sim list-big --rate-per-minute 0 --rate-per-hour 0 --seed-droplets "$n_big" --droplet-limit $((2 * n_big))
+sim_for list-big --rate-per-minute 0 --rate-per-hour 0 --seed-droplets "$n_big" --droplet-limit $((2 * n_big))
 peer_run peer-list-big peer-token paginate_big --n "$n_big"
 ours_run ours-list-big ours-token paginate_big --n "$n_big"
 stop_sims
 
 echo "compare_peer.sh: create $n_wait droplets and wait (default rate limit, 250/min, 5000/h; one token each)" >&2
-start_sim limited
+sim_for limited
 peer_run peer-wait-limited peer-limited create_many_wait --n "$n_wait"
 ours_run ours-wait-limited ours-limited create_many_wait --n "$n_wait"
 stop_sims

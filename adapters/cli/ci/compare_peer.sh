@@ -50,6 +50,8 @@ fi
 
 # shellcheck source=adapters/sim/ci/peer_venv.sh
 . "$repo/adapters/sim/ci/peer_venv.sh"
+# shellcheck source=adapters/sim/ci/start_sim.sh
+. "$repo/adapters/sim/ci/start_sim.sh"
 
 cd "$repo"
 cargo build --release -p doapi-sim -p doapi-cli || fail "cargo build --release -p doapi-sim -p doapi-cli failed"
@@ -74,26 +76,14 @@ trap stop_sim EXIT
 trap 'stop_sim; exit 130' INT
 trap 'stop_sim; exit 143' TERM
 
-# start_sim LABEL: a fresh simulator; sets sim_pid and url.
-start_sim() {
+# fresh_sim LABEL: a fresh simulator; sets sim_pid and url.
+fresh_sim() {
   local label="$1"
   rm -f "$work/$label.stats.json"
-  : >"$work/$label.sim.out"
-  "$sim_bin" --port 0 --rate-per-minute 0 --rate-per-hour 0 \
+  start_sim "$sim_bin" "$work/$label.sim" --rate-per-minute 0 --rate-per-hour 0 \
     --boot-delay "$boot_delay" --stats-json "$work/$label.stats.json" \
-    >"$work/$label.sim.out" 2>"$work/$label.sim.err" &
-  sim_pid=$!
-  url=""
-  for _ in $(seq 100); do
-    url=$(sed -n 's/^doapi-sim listening on //p' "$work/$label.sim.out")
-    [ -n "$url" ] && break
-    kill -0 "$sim_pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  if [ -z "$url" ]; then
-    cat "$work/$label.sim.err" >&2
-    fail "doapi-sim did not start (for $label)"
-  fi
+    || fail "doapi-sim did not start (for $label)"
+  url="$sim_url"
 }
 
 # The Python CLI: doapi.cli.droplet.main, after the Python 3 shim of
@@ -116,7 +106,7 @@ PY
 run_client() {
   local label="$1" names=() i rc t0 t1
   for ((i = 0; i < n; i++)); do names+=("$label-$i"); done
-  start_sim "$label"
+  fresh_sim "$label"
   echo "compare_peer.sh: $label: creating $n droplets with --wait against $url" >&2
   t0=$EPOCHREALTIME
   rc=0

@@ -31,26 +31,19 @@ cd "$repo"
 cargo build --release -p doapi-sim
 bin="${CARGO_TARGET_DIR:-$repo/target}/release/doapi-sim"
 work="$(mktemp -d)"
-# No per-minute limit: paginate_big creates and deletes 1,000 droplets.
-"$bin" --port 0 --rate-per-minute 0 >"$work/sim.out" 2>"$work/sim.err" &
-sim=$!
+# shellcheck source=adapters/sim/ci/start_sim.sh
+. "$here/start_sim.sh"
+sim_pid=""
 stop() {
-  kill "$sim" 2>/dev/null || true
-  wait "$sim" 2>/dev/null || true
+  [ -n "$sim_pid" ] || return 0
+  kill "$sim_pid" 2>/dev/null || true
+  wait "$sim_pid" 2>/dev/null || true
 }
 trap stop EXIT
-touch "$work/sim.out"
-url=""
-for _ in $(seq 100); do
-  url=$(sed -n 's/^doapi-sim listening on //p' "$work/sim.out")
-  [ -n "$url" ] && break
-  sleep 0.1
-done
-if [ -z "$url" ]; then
-  echo "peer.sh: FAIL: doapi-sim did not start" >&2
-  cat "$work/sim.err" >&2
-  exit 1
-fi
+# No per-minute limit: paginate_big creates and deletes 1,000 droplets.
+start_sim "$bin" "$work/sim" --rate-per-minute 0 \
+  || { echo "peer.sh: FAIL: doapi-sim did not start" >&2; exit 1; }
+url="$sim_url"
 
 failed=0
 for scenario in $scenarios; do
