@@ -145,7 +145,7 @@ impl Resolver {
         let mut seen = HashSet::new();
         let mut found = Vec::new();
         for label in labels {
-            for item in self.matches::<T>(client, label, multiple)? {
+            for item in self.existing::<T>(client, label, multiple)? {
                 if seen.insert(item.id()) {
                     found.push(item);
                 } else {
@@ -162,20 +162,15 @@ impl Resolver {
 
     /// The one resource the label names.
     pub fn one<T: Cached>(&mut self, client: &Client, label: &str) -> Result<T, Fail> {
-        let mut found = self.matches::<T>(client, label, false)?;
-        found
+        self.existing::<T>(client, label, false)?
             .pop()
-            .ok_or_else(|| Fail::usage(format!("no such {}: {label:?}", T::KIND)))
+            .ok_or_else(|| no_such::<T>(label))
     }
 
     /// The resource `label` names directly or by name, if any, without
     /// failing when there is none.
     pub fn find<T: Cached>(&mut self, client: &Client, label: &str) -> Result<Option<T>, Fail> {
-        match self.matches::<T>(client, label, false) {
-            Ok(mut v) => Ok(v.pop()),
-            Err(Fail::Usage(m)) if m.starts_with("no such") => Ok(None),
-            Err(e) => Err(e),
-        }
+        Ok(self.matches::<T>(client, label, false)?.pop())
     }
 
     /// Fails if some resource of the kind already has this name (`--unique`;
@@ -191,6 +186,22 @@ impl Resolver {
         }
     }
 
+    /// What the label names; none is an error.
+    fn existing<T: Cached>(
+        &mut self,
+        client: &Client,
+        label: &str,
+        multiple: bool,
+    ) -> Result<Vec<T>, Fail> {
+        let found = self.matches::<T>(client, label, multiple)?;
+        if found.is_empty() {
+            return Err(no_such::<T>(label));
+        }
+        Ok(found)
+    }
+
+    /// What the label names, maybe nothing; an ambiguous name is an error
+    /// unless `multiple`.
     fn matches<T: Cached>(
         &mut self,
         client: &Client,
@@ -209,8 +220,7 @@ impl Resolver {
             .cloned()
             .collect();
         match found.len() {
-            0 => Err(Fail::usage(format!("no such {}: {label:?}", T::KIND))),
-            1 => Ok(found),
+            0 | 1 => Ok(found),
             _ if multiple => Ok(found),
             n => {
                 let ids: Vec<String> = found.iter().map(|t| t.id().to_string()).collect();
@@ -222,6 +232,10 @@ impl Resolver {
             }
         }
     }
+}
+
+fn no_such<T: Named>(label: &str) -> Fail {
+    Fail::usage(format!("no such {}: {label:?}", T::KIND))
 }
 
 #[cfg(test)]
