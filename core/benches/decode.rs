@@ -13,7 +13,7 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use criterion::{Criterion, Throughput};
-use doapi_core::decode;
+use doapi_core::endpoint::decode;
 use doapi_core::models::Droplet;
 use serde_json::{json, Value};
 

@@ -1,19 +1,18 @@
 //! Errors of the core: the API said no, a body did not decode, or the
 //! request was refused before anything was sent.
 //!
-//! Transport failures belong to the adapters; the core only sees their
-//! [`TransportErrorKind`] through the machines. The machines add their own
-//! ends: retries given up at the deadline, a listing that loops, a wait
-//! that timed out, was cancelled, or saw an action fail.
+//! Transports report a failed request as a [`TransportError`]; the machines
+//! see its [`TransportErrorKind`]. The machines add their own ends: retries
+//! given up at the deadline, a listing that loops, a wait that timed out,
+//! was cancelled, or saw an action fail.
 
 use std::fmt;
 
 use http::StatusCode;
 
-use crate::machine::TransportErrorKind;
 use crate::models::{Action, ErrorBody};
 use crate::ratelimit::{RateLimit, ResponseInfo};
-use crate::wait::WaitStates;
+use crate::wait::state::WaitStates;
 
 /// Longest slice of a response body kept in an error.
 pub const BODY_SNIPPET_LEN: usize = 512;
@@ -278,3 +277,70 @@ pub enum RequestError {
     #[error("refusing to send the token over plain HTTP to {0:?}; use https, a loopback address, or opt in")]
     InsecureEndpoint(String),
 }
+
+/// Why a request got no response: what a driver reports through
+/// [`Machine::handle_transport_error`](crate::machine::Machine::handle_transport_error).
+///
+/// The distinction that matters is whether the request may have reached the
+/// server: a `POST` is retried after [`Connect`](Self::Connect) (nothing was
+/// sent) but never after the others (the droplet may have been created).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TransportErrorKind {
+    /// No connection was made, so nothing was sent: the name did not
+    /// resolve, the connection was refused or timed out, or the TLS
+    /// handshake failed.
+    Connect,
+    /// The request was sent, or may have been, and no complete response
+    /// came in time.
+    Timeout,
+    /// The request was sent, or may have been, and the connection failed:
+    /// reset, closed early, a truncated or unreadable response.
+    Io,
+}
+
+impl TransportErrorKind {
+    /// Whether the failure happened before any byte of the request was
+    /// sent, so that even a non-idempotent request is safe to resend.
+    pub fn is_before_send(self) -> bool {
+        self == TransportErrorKind::Connect
+    }
+}
+
+impl fmt::Display for TransportErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            TransportErrorKind::Connect => "could not connect",
+            TransportErrorKind::Timeout => "timed out waiting for the response",
+            TransportErrorKind::Io => "the connection failed after the request was sent",
+        })
+    }
+}
+
+/// A request that got no response, as a driver's transport reports it: the
+/// [`TransportErrorKind`] the machines need, and what happened, for logs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TransportError {
+    /// Whether anything may have been sent.
+    pub kind: TransportErrorKind,
+    /// What happened.
+    pub message: String,
+}
+
+impl TransportError {
+    /// An error of this kind.
+    pub fn new(kind: TransportErrorKind, message: impl Into<String>) -> Self {
+        TransportError {
+            kind,
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.kind, self.message)
+    }
+}
+
+impl std::error::Error for TransportError {}

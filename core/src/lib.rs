@@ -16,6 +16,38 @@
 //! assert_eq!(req.headers()["user-agent"], doapi_core::DEFAULT_USER_AGENT);
 //! # Ok::<(), doapi_core::RequestError>(())
 //! ```
+//!
+//! # Layers
+//!
+//! Each module imports only modules of the layers below it; the module
+//! graph has no cycle (`tests/modules.rs` checks it, and prints it with
+//! `--nocapture`).
+//!
+//! | layer | modules | what |
+//! |---|---|---|
+//! | values | [`error`], [`token`], [`url`], [`ratelimit`], [`models`], [`target`], [`wait::state`] | errors, the token, URLs and the origin pin, rate limits and response facts, the models, what has actions, where a wait's targets stand |
+//! | settings | [`machine::retry`], [`config`], [`builder`] | the retry policy, the checked settings, the one builder |
+//! | operations | [`endpoint`], [`endpoints`] | the `Endpoint` and `List` traits, request building and decoding; the operation values |
+//! | machines | [`machine`], [`call`], [`paginate`], [`wait`] | the protocol and one retried request; one call; lazy pages; the waits (acceptors and round planner pure) |
+//! | session | [`session`], [`client`] | the session that builds every machine and does the bookkeeping of every exchange; the [`Api`] every client offers |
+//! | tests | `testing` (feature) | fake clock, replay, cassettes, harness, offline world |
+//!
+//! # Driving a machine
+//!
+//! The calling contract is in [`machine`]; [`Session::next`] and
+//! [`Session::answer`] are that contract one step at a time, with the
+//! bookkeeping (last response, spans) done for the driver. An adapter is a
+//! transport, a drive loop over those two calls, and its `Iterator` or
+//! `Stream` wrappers; it implements [`Api`] and gets every method.
+//!
+//! # Adding an operation
+//!
+//! Write it as a value in [`endpoints`] (one line of an `endpoint!` block
+//! for a simple one, else a struct implementing
+//! [`Endpoint`](endpoint::Endpoint), and [`List`](endpoint::List) for a
+//! listing). It then works in both clients through [`Api::send`] and
+//! [`Api::list`]; a doapi-shaped name for it is one provided method of
+//! [`Api`].
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 #![cfg_attr(not(test), warn(clippy::unwrap_used, clippy::expect_used))]
@@ -23,34 +55,38 @@
 pub use http;
 pub use serde_json;
 
+pub mod builder;
 pub mod call;
+pub mod client;
 pub mod config;
-pub mod decode;
+pub mod endpoint;
 pub mod endpoints;
 pub mod error;
 pub mod machine;
 pub mod models;
 pub mod paginate;
 pub mod ratelimit;
-pub mod retry;
-pub mod surface;
+pub mod session;
+pub mod target;
 #[cfg(feature = "testing")]
 pub mod testing;
+pub mod token;
+pub mod url;
 pub mod wait;
-pub mod wait_objects;
 
-pub use config::{
-    Config, ConfigBuilder, Limits, Token, DEFAULT_ENDPOINT, DEFAULT_PER_PAGE, DEFAULT_USER_AGENT,
-};
-pub use decode::{Page, Reply};
-pub use error::{ApiError, DecodeError, Error, RequestError};
-pub use ratelimit::{LastSeen, RateLimit, ResponseInfo};
-
+pub use builder::{ClientBuilder, ConfigBuilder, Connect, ENDPOINT_VAR, TOKEN_VARS};
 pub use call::Call;
-pub use machine::{Answer, Attempt, Cancel, Machine, TransportError, TransportErrorKind};
+pub use client::{Api, ObjectState};
+pub use config::{Config, Limits, DEFAULT_ENDPOINT, DEFAULT_PER_PAGE, DEFAULT_USER_AGENT};
+pub use endpoint::decode::{Decoded, Page};
+pub use error::{ApiError, DecodeError, Error, RequestError, TransportError, TransportErrorKind};
+pub use machine::retry::RetryPolicy;
+pub use machine::{Answer, Attempt, Cancel, Machine, MapOutput};
 pub use paginate::Paginator;
-pub use retry::RetryPolicy;
+pub use ratelimit::{LastSeen, RateLimit, ResponseInfo};
+pub use session::{Next, Outgoing, Session};
+pub use token::Token;
 pub use wait::{
-    TargetState, Until, Wait, WaitActions, WaitDroplets, WaitForAction, WaitStates, Waitable,
+    Resource, Target, TargetState, Until, Verdict, Wait, WaitActions, WaitActionsOnObjects,
+    WaitDroplets, WaitForAction, WaitStates, Waitable,
 };
-pub use wait_objects::{ObjectState, Resource, WaitActionsOnObjects};

@@ -1,17 +1,19 @@
 //! Lazy pagination of any listing.
 
 use std::collections::{HashSet, VecDeque};
+use std::sync::Arc;
 use std::time::Instant;
 
 use http::{Request, Response};
 
-use crate::call::Retrying;
 use crate::config::Config;
-use crate::decode::{Page, Reply};
-use crate::endpoints::List;
+use crate::endpoint::decode::{Decoded, Page};
+use crate::endpoint::request::page_size;
+use crate::endpoint::List;
 use crate::error::Error;
+use crate::machine::request::RetriedRequest;
 use crate::machine::{Answer, Machine};
-use crate::retry::RetryPolicy;
+use crate::ratelimit::LastSeen;
 
 /// Every page of a listing, one at a time, as a [`Machine`] (doapi's
 /// `paginate`).
@@ -24,7 +26,10 @@ use crate::retry::RetryPolicy;
 ///   and never sent: the token stays on the endpoint's origin.
 /// - A `next` already fetched ends the listing with
 ///   [`Error::RepeatedNext`] instead of looping.
-/// - Each page is sent under the [`RetryPolicy`].
+/// - Each page is sent under the configuration's
+///   [`RetryPolicy`](crate::machine::retry::RetryPolicy).
+/// - Built by a [`Session`](crate::session::Session), it records each
+///   page's `meta` as the session's last (doapi's `last_meta`).
 /// - Lazy: the next page is asked for only once the previous one has been
 ///   taken from [`poll_output`](Machine::poll_output) and
 ///   [`poll_request`](Machine::poll_request) is called again, so a driver
@@ -48,35 +53,29 @@ use crate::retry::RetryPolicy;
 pub struct Paginator<L: List> {
     config: Config,
     op: L,
-    policy: RetryPolicy,
     per_page: u64,
+    /// Where each page's `meta` is recorded, for a session's listing.
+    last_seen: Option<Arc<LastSeen>>,
     /// The page being fetched.
-    send: Option<Retrying>,
+    send: Option<RetriedRequest>,
     /// The request of the next page, sent when asked for.
     next: Option<Request<Vec<u8>>>,
     /// Every URL requested so far.
     seen: HashSet<String>,
-    out: VecDeque<Result<Reply<Page<L::Item>>, Error>>,
+    out: VecDeque<Result<Decoded<Page<L::Item>>, Error>>,
     total: Option<u64>,
     pages: u64,
     items: u64,
 }
 
 impl<L: List> Paginator<L> {
-    /// The pages of `op`, with the default [`RetryPolicy`]. A request that
-    /// cannot be built becomes the only output, and nothing is sent.
+    /// The pages of `op`, under the configuration's retry policy. A request
+    /// that cannot be built becomes the only output, and nothing is sent.
     pub fn new(config: &Config, op: L) -> Self {
-        let per_page = op
-            .query()
-            .iter()
-            .find(|(k, _)| k == "per_page")
-            .and_then(|(_, v)| v.parse().ok())
-            .unwrap_or(u64::from(config.per_page()))
-            .max(1);
         let mut pager = Paginator {
             config: config.clone(),
-            policy: RetryPolicy::default(),
-            per_page,
+            per_page: page_size(config, &op),
+            last_seen: None,
             send: None,
             next: None,
             seen: HashSet::new(),
@@ -96,9 +95,9 @@ impl<L: List> Paginator<L> {
         pager
     }
 
-    /// The same listing under another retry policy.
-    pub fn with_retry(mut self, policy: RetryPolicy) -> Self {
-        self.policy = policy;
+    /// The same listing recording each page's `meta` in `last_seen`.
+    pub(crate) fn recording(mut self, last_seen: Arc<LastSeen>) -> Self {
+        self.last_seen = Some(last_seen);
         self
     }
 
@@ -148,6 +147,9 @@ impl<L: List> Paginator<L> {
         };
         self.pages += 1;
         self.items += reply.value.items.len() as u64;
+        if let Some(last) = &self.last_seen {
+            last.record_meta(reply.value.meta.clone());
+        }
         if let Some(total) = reply.value.total() {
             self.total = Some(total);
         }
@@ -170,7 +172,7 @@ impl<L: List> Paginator<L> {
 }
 
 impl<L: List> Machine for Paginator<L> {
-    type Output = Reply<Page<L::Item>>;
+    type Output = Decoded<Page<L::Item>>;
 
     fn poll_request(&mut self) -> Option<Request<Vec<u8>>> {
         if !self.out.is_empty() {
@@ -178,7 +180,7 @@ impl<L: List> Machine for Paginator<L> {
         }
         if self.send.is_none() {
             let req = self.next.take()?;
-            self.send = Some(Retrying::new(req, &self.policy));
+            self.send = Some(RetriedRequest::new(req, &self.config.retry));
         }
         self.send.as_mut()?.poll_request()
     }

@@ -5,7 +5,7 @@
 
 use std::path::PathBuf;
 
-use doapi_core::decode;
+use doapi_core::endpoint::decode;
 use doapi_core::http::{Response, StatusCode};
 use doapi_core::models::*;
 use doapi_core::{ApiError, ResponseInfo};

@@ -9,8 +9,8 @@ use doapi_core::models::{Droplet, DropletStatus};
 use doapi_core::testing::{drive, Exchange, FakeClock, Harness, Replay, ReplayError};
 use doapi_core::{
     Call, Config, Error, Machine, ObjectState, Paginator, RequestError, Resource, RetryPolicy,
-    TargetState, Token, TransportErrorKind, Until, WaitActions, WaitActionsOnObjects, WaitDroplets,
-    WaitForAction,
+    Target, TargetState, Token, TransportErrorKind, Until, WaitActions, WaitActionsOnObjects,
+    WaitDroplets, WaitForAction,
 };
 use serde_json::{json, Value};
 
@@ -217,7 +217,7 @@ fn each_page_goes_through_the_retry_policy() {
         .then(Exchange::get(&p2).respond(502, "bad gateway"))
         .then(Exchange::get(&p2).transport_error(TransportErrorKind::Io))
         .then(Exchange::get(&p2).json(200, &page("droplets", vec![d(2)], None, 2)));
-    let mut pages = Paginator::new(&config(), ListDroplets::default()).with_retry(exact());
+    let mut pages = Paginator::new(&config().with_retry(exact()), ListDroplets::default());
     let run = drive(&mut pages, replay).unwrap();
     assert_eq!(run.outputs.len(), 2);
     assert!(run.outputs.iter().all(Result::is_ok));
@@ -279,7 +279,7 @@ fn a_503_three_times_then_success_with_capped_backoff() {
             .then(Exchange::get("/v2/droplets/1").json(200, &one_droplet(1, "active")))
     };
     let run = drive(
-        &mut Call::new(&config(), GetDroplet { id: 1 }).with_retry(policy.clone()),
+        &mut Call::new(&config().with_retry(policy.clone()), GetDroplet { id: 1 }),
         replay(),
     )
     .unwrap();
@@ -293,7 +293,7 @@ fn a_503_three_times_then_success_with_capped_backoff() {
     policy.seed = Some(99);
     let jittered = |p: &RetryPolicy| {
         drive(
-            &mut Call::new(&config(), GetDroplet { id: 1 }).with_retry(p.clone()),
+            &mut Call::new(&config().with_retry(p.clone()), GetDroplet { id: 1 }),
             replay(),
         )
         .unwrap()
@@ -347,7 +347,7 @@ fn a_post_is_retried_after_a_429_and_after_a_failed_connect() {
         .then(post().transport_error(TransportErrorKind::Connect))
         .then(post().respond(429, "").header("retry-after", "3"))
         .then(post().json(202, &one_droplet(7, "new")));
-    let mut call = Call::new(&config(), create()).with_retry(exact());
+    let mut call = Call::new(&config().with_retry(exact()), create());
     let run = drive(&mut call, replay).unwrap();
     assert_eq!(run.sent.len(), 3);
     assert_eq!(run.elapsed, secs(1 + 3));
@@ -364,7 +364,7 @@ fn the_total_deadline_ends_the_retries() {
         replay.push(Exchange::get("/v2/droplets/1").respond(503, "unavailable"));
     }
     let run = drive(
-        &mut Call::new(&config(), GetDroplet { id: 1 }).with_retry(policy),
+        &mut Call::new(&config().with_retry(policy), GetDroplet { id: 1 }),
         replay,
     )
     .unwrap();
@@ -390,7 +390,7 @@ fn attempts_run_out() {
         replay.push(Exchange::get("/v2/droplets/1").transport_error(TransportErrorKind::Io));
     }
     let run = drive(
-        &mut Call::new(&config(), GetDroplet { id: 1 }).with_retry(policy),
+        &mut Call::new(&config().with_retry(policy), GetDroplet { id: 1 }),
         replay,
     )
     .unwrap();
@@ -407,7 +407,7 @@ fn attempts_run_out() {
 #[test]
 fn spurious_timeouts_are_no_ops() {
     let mut h = Harness::new(Replay::new().then(Exchange::get("/v2/droplets/1").respond(503, "")));
-    let mut call = Call::new(&config(), GetDroplet { id: 1 }).with_retry(exact());
+    let mut call = Call::new(&config().with_retry(exact()), GetDroplet { id: 1 });
     let req = call.poll_request().unwrap();
     let (answer, _) = h.replay.answer(req).unwrap();
     call.handle_answer(h.now(), answer);
@@ -696,7 +696,7 @@ fn transient_errors_while_waiting_are_retried_with_backoff() {
         .then(Exchange::get("/v2/droplets/5").transport_error(TransportErrorKind::Connect))
         .then(Exchange::get("/v2/droplets/5").json(200, &one_droplet(5, "active")));
     let mut h = Harness::new(replay);
-    let mut wait = WaitDroplets::droplet_ids(&config(), [5], active(), h.now()).with_retry(exact());
+    let mut wait = WaitDroplets::droplet_ids(&config().with_retry(exact()), [5], active(), h.now());
     assert!(h.run(&mut wait).unwrap()[0].is_ok());
     assert_eq!(h.elapsed(), secs(2 + 1 + 2));
 }
@@ -865,12 +865,15 @@ fn a_timeout_carries_the_finished_and_pending_states() {
                 states
                     .finished
                     .iter()
-                    .map(TargetState::id)
+                    .map(|s| s.target.clone())
                     .collect::<Vec<_>>(),
-                [1]
+                [Target::Droplet(1)]
             );
             match &states.pending[..] {
-                [TargetState::Droplet(d)] => assert_eq!((d.id, d.is_new()), (2, true)),
+                [TargetState {
+                    resource: Some(Resource::Droplet(d)),
+                    ..
+                }] => assert_eq!((d.id, d.is_new()), (2, true)),
                 other => panic!("{other:?}"),
             }
         }
@@ -911,9 +914,12 @@ fn cancel_returns_the_current_states() {
             let pending: Vec<_> = states
                 .pending
                 .iter()
-                .map(|s| (s.id(), matches!(s, TargetState::Unseen { .. })))
+                .map(|s| (s.target.clone(), s.resource.is_none()))
                 .collect();
-            assert_eq!(pending, [(2, false), (3, true)]);
+            assert_eq!(
+                pending,
+                [(Target::Droplet(2), false), (Target::Droplet(3), true)]
+            );
         }
         other => panic!("{other:?}"),
     }
@@ -938,18 +944,21 @@ fn droplet_objects(ids: impl IntoIterator<Item = u64>) -> Vec<ActionTarget> {
 }
 
 /// (target, action id, whether the resource was fetched) of each state.
-fn summary(states: &[TargetState]) -> Vec<(ActionTarget, Option<u64>, bool)> {
+fn summary(states: &[TargetState]) -> Vec<(Target, Option<u64>, bool)> {
     states
         .iter()
-        .map(|s| match s {
-            TargetState::Object(o) => (
-                o.target.clone(),
-                o.action.as_ref().map(|a| a.id),
-                o.resource.is_some(),
-            ),
-            other => panic!("{other:?}"),
+        .map(|s| {
+            (
+                s.target.clone(),
+                s.action.as_ref().map(|a| a.id),
+                s.resource.is_some(),
+            )
         })
         .collect()
+}
+
+fn droplet_targets(ids: impl IntoIterator<Item = u64>) -> Vec<Target> {
+    ids.into_iter().map(Target::Droplet).collect()
 }
 
 #[test]
@@ -997,7 +1006,7 @@ fn wait_actions_on_objects_yields_each_resource_as_its_action_ends() {
         .collect();
 
     let order: Vec<_> = out.iter().map(|o| o.target.clone()).collect();
-    assert_eq!(order, droplet_objects([1, 3, 2]));
+    assert_eq!(order, droplet_targets([1, 3, 2]));
     match &out[0] {
         ObjectState {
             action: None,
@@ -1087,7 +1096,7 @@ fn wait_actions_on_objects_goes_through_the_retry_policy() {
         .then(Exchange::get("/v2/droplets/1").json(200, &one_droplet(1, "active")));
     let mut h = Harness::new(replay);
     let mut wait =
-        WaitActionsOnObjects::new(&config(), droplet_objects([1]), h.now()).with_retry(exact());
+        WaitActionsOnObjects::new(&config().with_retry(exact()), droplet_objects([1]), h.now());
     assert!(h.run(&mut wait).unwrap()[0].is_ok());
     // Each request's first retry, 1 s after its failure.
     assert_eq!(h.sent().len(), 4);
@@ -1143,18 +1152,18 @@ fn wait_actions_on_objects_times_out_with_the_states() {
     let mut wait = WaitActionsOnObjects::new(&config, droplet_objects([1, 2]), h.now());
     let out = h.run(&mut wait).unwrap();
     assert_eq!(out.len(), 2);
-    assert_eq!(out[0].as_ref().unwrap().target, ActionTarget::Droplet(1));
+    assert_eq!(out[0].as_ref().unwrap().target, Target::Droplet(1));
     match out[1].as_ref().unwrap_err() {
         Error::WaitTimeout(states) => {
             assert_eq!(
                 summary(&states.finished),
-                [(ActionTarget::Droplet(1), None, true)]
+                [(Target::Droplet(1), None, true)]
             );
             assert_eq!(
                 summary(&states.pending),
-                [(ActionTarget::Droplet(2), Some(20), false)]
+                [(Target::Droplet(2), Some(20), false)]
             );
-            assert_eq!(states.pending[0].id(), 2);
+            assert_eq!(states.pending[0].target, Target::Droplet(2));
         }
         other => panic!("{other:?}"),
     }
@@ -1178,7 +1187,7 @@ fn wait_actions_on_objects_cancel_returns_the_states() {
     let mut h = Harness::new(replay);
     let mut wait = WaitActionsOnObjects::new(&config(), droplet_objects([2, 1, 3]), h.now());
     let first = h.next_output(&mut wait).unwrap().unwrap().unwrap();
-    assert_eq!(first.target, ActionTarget::Droplet(1));
+    assert_eq!(first.target, Target::Droplet(1));
     // Droplet 3's last action is next. Cancel instead.
     doapi_core::Cancel::handle_cancel(&mut wait);
     let out = h.run(&mut wait).unwrap();
@@ -1186,13 +1195,13 @@ fn wait_actions_on_objects_cancel_returns_the_states() {
         [Err(Error::Cancelled(states))] => {
             assert_eq!(
                 summary(&states.finished),
-                [(ActionTarget::Droplet(1), None, true)]
+                [(Target::Droplet(1), None, true)]
             );
             assert_eq!(
                 summary(&states.pending),
                 [
-                    (ActionTarget::Droplet(2), Some(20), false),
-                    (ActionTarget::Droplet(3), None, false)
+                    (Target::Droplet(2), Some(20), false),
+                    (Target::Droplet(3), None, false)
                 ]
             );
         }
@@ -1229,7 +1238,10 @@ fn the_replay_fails_on_unexpected_and_missing_requests() {
 fn errors_never_show_the_token() {
     let replay =
         Replay::new().then(Exchange::get("/v2/droplets/1").transport_error(TransportErrorKind::Io));
-    let mut call = Call::new(&config(), GetDroplet { id: 1 }).with_retry(RetryPolicy::no_retries());
+    let mut call = Call::new(
+        &config().with_retry(RetryPolicy::no_retries()),
+        GetDroplet { id: 1 },
+    );
     let run = drive(&mut call, replay).unwrap();
     let err = run.outputs[0].as_ref().unwrap_err();
     assert!(!format!("{err} {err:?}").contains("test-token"));
@@ -1248,7 +1260,7 @@ fn each_request_says_which_attempt_it_is() {
         .then(Exchange::get("/v2/droplets/7").respond(503, "busy"))
         .then(Exchange::get("/v2/droplets/7").respond(503, "busy"))
         .then(Exchange::get("/v2/droplets/7").json(200, &one_droplet(7, "active")));
-    let mut call = Call::new(&config(), GetDroplet { id: 7 }).with_retry(exact());
+    let mut call = Call::new(&config().with_retry(exact()), GetDroplet { id: 7 });
     let run = drive(&mut call, replay).unwrap();
     assert!(run.outputs[0].is_ok());
     let attempts: Vec<u32> = run.sent.iter().map(doapi_core::Attempt::of).collect();

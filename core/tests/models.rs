@@ -3,7 +3,7 @@
 
 use std::net::IpAddr;
 
-use doapi_core::decode;
+use doapi_core::endpoint::decode;
 use doapi_core::models::*;
 use serde_json::{json, Value};
 

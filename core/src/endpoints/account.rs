@@ -4,8 +4,10 @@ use http::Method;
 use serde::Serialize;
 use serde_json::Value;
 
-use super::{endpoint, json, non_empty, Endpoint, SshKeyRef};
-use crate::decode;
+use super::common::{json, non_empty};
+use super::refs::SshKeyRef;
+use crate::endpoint::decode;
+use crate::endpoint::Endpoint;
 use crate::error::{DecodeError, RequestError};
 use crate::models::{Account, Region, Size, SshKey};
 
@@ -71,7 +73,7 @@ impl Endpoint for UpdateSshKey {
     fn path(&self) -> String {
         format!(
             "/v2/account/keys/{}",
-            super::PathSegment::segment(&self.key)
+            crate::endpoint::PathSegment::segment(&self.key)
         )
     }
     fn body(&self) -> Option<Value> {

@@ -1,61 +1,19 @@
 //! Actions: of the account, and the last or current one of a resource.
 
-use std::net::{IpAddr, Ipv4Addr};
-
 use http::Method;
 use serde_json::{Map, Value};
 
-use super::{endpoint, Endpoint};
-use crate::decode;
+use crate::endpoint::decode;
+use crate::endpoint::Endpoint;
 use crate::error::{DecodeError, RequestError};
-use crate::models::{Action, ResourceType};
+use crate::models::Action;
+use crate::target::ActionTarget;
 
 endpoint! {
     /// Fetch one action (doapi `fetch_action`).
     GetAction { /** Action id. */ id: u64 } GET "/v2/actions/{id}" => one Action, "action";
     /// Every action of the account, newest first (doapi `fetch_all_actions`).
     ListActions {} GET "/v2/actions" => page Action, "actions";
-}
-
-/// What has actions: the account as a whole, or one resource.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ActionTarget {
-    /// Every action of the account.
-    Account,
-    /// A droplet, by id.
-    Droplet(u64),
-    /// An image, by id.
-    Image(u64),
-    /// A floating IP, by address.
-    FloatingIp(IpAddr),
-}
-
-impl ActionTarget {
-    /// The resource an action is about (doapi's `Action.fetch_resource`
-    /// target), if it is a droplet, an image or a floating IP. A floating
-    /// IP's actions name it by its IPv4 address as a number.
-    pub fn of(action: &Action) -> Option<ActionTarget> {
-        let id = action.resource_id?;
-        match action.resource_type.as_ref()? {
-            ResourceType::Droplet => Some(ActionTarget::Droplet(id)),
-            ResourceType::Image => Some(ActionTarget::Image(id)),
-            ResourceType::FloatingIp | ResourceType::ReservedIp => {
-                let n = u32::try_from(id).ok()?;
-                Some(ActionTarget::FloatingIp(IpAddr::V4(Ipv4Addr::from(n))))
-            }
-            _ => None,
-        }
-    }
-
-    /// The path of the target's action listing.
-    pub fn actions_path(&self) -> String {
-        match self {
-            ActionTarget::Account => "/v2/actions".into(),
-            ActionTarget::Droplet(id) => format!("/v2/droplets/{id}/actions"),
-            ActionTarget::Image(id) => format!("/v2/images/{id}/actions"),
-            ActionTarget::FloatingIp(ip) => format!("/v2/floating_ips/{ip}/actions"),
-        }
-    }
 }
 
 /// The most recent action of the account or a resource, or `None` if it has
@@ -156,8 +114,10 @@ impl Endpoint for ActOnTarget {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{Config, Token};
+    use crate::config::Config;
+    use crate::token::Token;
     use serde_json::json;
+    use std::net::IpAddr;
 
     fn fields(v: Value) -> Map<String, Value> {
         match v {

@@ -4,8 +4,9 @@ use http::Method;
 use serde::Serialize;
 use serde_json::Value;
 
-use super::{endpoint, json, non_empty, Endpoint, PathSegment};
-use crate::decode;
+use super::common::{json, non_empty};
+use crate::endpoint::decode;
+use crate::endpoint::{Endpoint, PathSegment};
 use crate::error::{DecodeError, RequestError};
 use crate::models::{Domain, DomainRecord, RecordType};
 

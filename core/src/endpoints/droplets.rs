@@ -4,8 +4,10 @@ use http::Method;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use super::{endpoint, json, non_empty, Endpoint, ImageRef, List, SshKeyRef};
-use crate::decode::{self, Page};
+use super::common::{json, non_empty, tag_query};
+use super::refs::{ImageRef, SshKeyRef};
+use crate::endpoint::decode::{self, Page};
+use crate::endpoint::{Endpoint, List};
 use crate::error::{DecodeError, RequestError};
 use crate::models::{Action, Droplet, Image, Kernel};
 
@@ -58,11 +60,6 @@ impl Endpoint for ListDroplets {
 
 impl List for ListDroplets {
     type Item = Droplet;
-}
-
-fn tag_query(tag: Option<&str>) -> Vec<(String, String)> {
-    tag.map(|t| vec![("tag_name".to_owned(), t.to_owned())])
-        .unwrap_or_default()
 }
 
 /// The settings of a new droplet, shared by [`CreateDroplet`] and

@@ -6,8 +6,9 @@ use http::Method;
 use serde::Serialize;
 use serde_json::{json, Value};
 
-use super::{endpoint, json as to_json, non_empty, Endpoint};
-use crate::decode;
+use super::common::{json as to_json, non_empty};
+use crate::endpoint::decode;
+use crate::endpoint::Endpoint;
 use crate::error::{DecodeError, RequestError};
 use crate::models::{Action, FloatingIp};
 

@@ -4,8 +4,9 @@ use http::Method;
 use serde::Serialize;
 use serde_json::Value;
 
-use super::{endpoint, json, non_empty, Endpoint, List};
-use crate::decode::{self, Page};
+use super::common::{json, non_empty};
+use crate::endpoint::decode::{self, Page};
+use crate::endpoint::{Endpoint, List};
 use crate::error::{DecodeError, RequestError};
 use crate::models::{Action, Image};
 

@@ -4,8 +4,9 @@
 use http::Method;
 use serde_json::Value;
 
-use super::{Endpoint, List};
-use crate::decode::{self, Page};
+use super::common::non_empty;
+use crate::endpoint::decode::{self, Page};
+use crate::endpoint::{Endpoint, List};
 use crate::error::{DecodeError, RequestError};
 
 /// Any request: a method on a path (`/v2/...`) or an absolute URL on the
@@ -50,7 +51,7 @@ impl Endpoint for Raw {
         self.body.clone()
     }
     fn validate(&self) -> Result<(), RequestError> {
-        super::non_empty("URL", &self.url)
+        non_empty("URL", &self.url)
     }
     fn decode(&self, body: &[u8]) -> Result<Option<Value>, DecodeError> {
         if body.iter().all(u8::is_ascii_whitespace) {
@@ -81,8 +82,8 @@ impl Endpoint for RawList {
         self.query.clone()
     }
     fn validate(&self) -> Result<(), RequestError> {
-        super::non_empty("URL", &self.url)?;
-        super::non_empty("list key", &self.key)
+        non_empty("URL", &self.url)?;
+        non_empty("list key", &self.key)
     }
     fn decode(&self, body: &[u8]) -> Result<Page<Value>, DecodeError> {
         decode::page(body, &self.key)

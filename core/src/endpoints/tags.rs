@@ -3,8 +3,9 @@
 use http::Method;
 use serde_json::{json, Value};
 
-use super::{endpoint, non_empty, Endpoint, PathSegment};
-use crate::decode;
+use super::common::non_empty;
+use crate::endpoint::decode;
+use crate::endpoint::{Endpoint, PathSegment};
 use crate::error::{DecodeError, RequestError};
 use crate::models::{Droplet, Image, Tag, Volume};
 

@@ -1,6 +1,6 @@
 use chrono::{DateTime, Utc};
 
-use super::Region;
+use super::region::Region;
 
 string_enum! {
     /// The `status` of an action.

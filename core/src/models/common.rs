@@ -4,7 +4,7 @@ model! {
         required {}
         optional {
             /// Links to the other pages of the listing.
-            pages: Pages = "pages",
+            pages: PageLinks = "pages",
         }
     }
 }
@@ -14,7 +14,7 @@ model! {
     ///
     /// DigitalOcean leaves a key out rather than sending `null`: on the last
     /// page `next` is absent.
-    pub struct Pages {
+    pub struct PageLinks {
         required {}
         optional {
             /// The first page.

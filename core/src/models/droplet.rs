@@ -4,7 +4,9 @@ use std::net::{IpAddr, Ipv4Addr};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use super::{Image, Region, Size, StrList};
+use super::image::Image;
+use super::region::{DiskInfo, Region, Size};
+use super::str_list::StrList;
 
 string_enum! {
     /// The `status` of a droplet.
@@ -80,32 +82,6 @@ model! {
             vpc_uuid: String = "vpc_uuid",
             /// The droplet's disks.
             disk_info: Vec<DiskInfo> = "disk_info",
-        }
-    }
-}
-
-model! {
-    /// One disk of a droplet or size.
-    pub struct DiskInfo {
-        required {}
-        optional {
-            /// `local` or `scratch`.
-            kind: String = "type",
-            /// Its size.
-            size: DiskSize = "size",
-        }
-    }
-}
-
-model! {
-    /// The size of a disk.
-    pub struct DiskSize {
-        required {}
-        optional {
-            /// The amount, in `unit`s.
-            amount: u64 = "amount",
-            /// The unit, such as `gib`.
-            unit: String = "unit",
         }
     }
 }

@@ -1,6 +1,7 @@
 use std::net::IpAddr;
 
-use super::{Droplet, Region};
+use super::droplet::Droplet;
+use super::region::Region;
 
 model! {
     /// A floating (reserved) IP address.

@@ -1,7 +1,7 @@
 use chrono::{DateTime, Utc};
 use serde_json::Number;
 
-use super::StrList;
+use super::str_list::StrList;
 
 string_enum! {
     /// The `type` of an image.

@@ -46,7 +46,7 @@ macro_rules! model {
             /// Every field of the JSON object that this model does not know,
             /// plus the known optional fields that were `null`, so the value
             /// re-encodes to the JSON it was decoded from.
-            pub extra: $crate::models::Extra,
+            pub extra: $crate::models::extra::Extra,
         }
 
         impl<'de> ::serde::Deserialize<'de> for $name {
@@ -83,7 +83,7 @@ macro_rules! model {
                     fn visit_map<A: ::serde::de::MapAccess<'de>>(self, mut map: A) -> ::core::result::Result<$name, A::Error> {
                         $( let mut $rf: ::core::option::Option<$rty> = None; )*
                         $( let mut $of: ::core::option::Option<$oty> = None; )*
-                        let mut extra = $crate::models::Extra::new();
+                        let mut extra = $crate::models::extra::Extra::new();
                         while let Some(key) = map.next_key::<Field>()? {
                             match key {
                                 $( Field::$rf => $rf = Some(map.next_value()?), )*

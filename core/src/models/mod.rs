@@ -13,6 +13,7 @@ mod action;
 mod common;
 mod domain;
 mod droplet;
+mod extra;
 mod floating_ip;
 mod image;
 mod region;
@@ -23,22 +24,20 @@ mod volume;
 
 pub use account::{Account, AccountStatus, Team};
 pub use action::{Action, ActionStatus, ActionType, ResourceType};
-pub use common::{ErrorBody, Links, Meta, Pages};
+pub use common::{ErrorBody, Links, Meta, PageLinks};
 pub use domain::{Domain, DomainRecord, RecordType};
 pub use droplet::{
-    BackupWindow, DiskInfo, DiskSize, Droplet, DropletStatus, InterfaceType, Kernel, Netmask,
-    NetworkInterface, Networks,
+    BackupWindow, Droplet, DropletStatus, InterfaceType, Kernel, Netmask, NetworkInterface,
+    Networks,
 };
+pub use extra::Extra;
 pub use floating_ip::FloatingIp;
 pub use image::{Image, ImageStatus, ImageType};
-pub use region::{Region, Size};
+pub use region::{DiskInfo, DiskSize, Region, Size};
 pub use ssh_key::SshKey;
 pub use str_list::StrList;
 pub use tag::{Tag, TagResources, TaggedCount};
 pub use volume::Volume;
-
-/// The JSON fields a model does not know, kept as they came.
-pub type Extra = serde_json::Map<String, serde_json::Value>;
 
 /// A resource that has a unique numeric id (doapi's `int(resource)`).
 pub trait HasId {

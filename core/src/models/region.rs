@@ -1,6 +1,6 @@
 use serde_json::Number;
 
-use super::StrList;
+use super::str_list::StrList;
 
 model! {
     /// A region (datacenter) where resources can be created.
@@ -48,7 +48,33 @@ model! {
         }
         optional {
             /// The disks of droplets of this size.
-            disk_info: Vec<super::DiskInfo> = "disk_info",
+            disk_info: Vec<DiskInfo> = "disk_info",
+        }
+    }
+}
+
+model! {
+    /// One disk of a droplet or size.
+    pub struct DiskInfo {
+        required {}
+        optional {
+            /// `local` or `scratch`.
+            kind: String = "type",
+            /// Its size.
+            size: DiskSize = "size",
+        }
+    }
+}
+
+model! {
+    /// The size of a disk.
+    pub struct DiskSize {
+        required {}
+        optional {
+            /// The amount, in `unit`s.
+            amount: u64 = "amount",
+            /// The unit, such as `gib`.
+            unit: String = "unit",
         }
     }
 }

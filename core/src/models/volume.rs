@@ -1,6 +1,7 @@
 use chrono::{DateTime, Utc};
 
-use super::{Region, StrList};
+use super::region::Region;
+use super::str_list::StrList;
 
 model! {
     /// A block storage volume (taggable; listed here for tag and untag).

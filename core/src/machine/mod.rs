@@ -1,12 +1,15 @@
 //! The one protocol every state machine of the core speaks, and how to
 //! drive it.
 //!
-//! A machine ([`Call`](crate::Call), [`Paginator`](crate::Paginator),
-//! [`Wait`](crate::Wait), [`WaitForAction`](crate::WaitForAction)) holds the
-//! whole loop of an operation: retries, backoff, pages, the polling
-//! schedule. It never does I/O and never reads a clock. A driver (the
-//! blocking or async adapter; in tests, `testing::Harness` of the feature
-//! `testing`) moves its requests and responses and tells it the time.
+//! A machine ([`Call`](crate::call::Call),
+//! [`Paginator`](crate::paginate::Paginator), the waits of
+//! [`wait`](crate::wait)) holds the whole loop of an operation: retries,
+//! backoff, pages, the polling schedule. It never does I/O and never reads a
+//! clock. A driver (the blocking or async adapter; in tests,
+//! `testing::Harness` of the feature `testing`) moves its requests and
+//! responses and tells it the time, and the driver's
+//! [`Session`](crate::session::Session) does the bookkeeping of every
+//! exchange (see [`Session::next`](crate::session::Session::next)).
 //!
 //! # Calling contract
 //!
@@ -42,6 +45,11 @@
 //!   driver asks again before each sleep.
 //! - `handle_timeout` may be called at any time: a call before the
 //!   machine's timeout is a no-op, so spurious wake-ups are safe.
+//! - **One start rule**: a machine is ready when it is built. It is built
+//!   for a time (`now`, for the machines that poll) and its first request,
+//!   if one is due then, comes from the first `poll_request`; a machine whose
+//!   first request is due later says when through `poll_timeout`. No
+//!   machine needs a `handle_timeout` to start.
 //! - Outputs appear only after an input (a `handle_*` call, or the
 //!   machine's construction); `poll_request` and `poll_timeout` never add
 //!   one.
@@ -55,7 +63,8 @@
 //! # One request under the retry policy
 //!
 //! Every request a machine sends goes through the same states (the
-//! decisions are [`RetryPolicy::decide`](crate::RetryPolicy::decide)):
+//! decisions are [`RetryPolicy::decide`](retry::RetryPolicy::decide), the
+//! states are [`RetriedRequest`](request::RetriedRequest)'s):
 //!
 //! ```text
 //!                 poll_request               handle_response /
@@ -75,18 +84,27 @@
 //! `Instant`s of that same clock. The machines compare and add instants,
 //! nothing else, so a test can drive them with a fake clock that jumps
 //! straight to `poll_timeout()` (see the `testing` module, feature `testing`).
+//!
+//! # Modules
+//!
+//! - [`retry`]: the retry policy, pure;
+//! - [`request`]: one request under that policy, the part every machine
+//!   shares.
 
-use std::fmt;
+pub mod request;
+pub mod retry;
+
 use std::time::Instant;
 
 use http::{Request, Response};
 
-use crate::error::Error;
+use crate::error::{Error, TransportErrorKind};
 
 /// A sans-IO state machine: push inputs with `handle_*`, pull outputs with
 /// `poll_*`. See the [module docs](self) for the calling contract.
 pub trait Machine {
-    /// What the machine yields: a reply, a page, a finished target.
+    /// What the machine yields: a decoded response, a page, a finished
+    /// target.
     type Output;
 
     /// The next request to send, if one is due now.
@@ -122,88 +140,28 @@ pub trait Machine {
     /// The next output; drain after every input.
     #[must_use]
     fn poll_output(&mut self) -> Option<Result<Self::Output, Error>>;
+
+    /// The same machine with each output passed through `f`.
+    fn map_output<T>(self, f: fn(Self::Output) -> T) -> MapOutput<Self, T>
+    where
+        Self: Sized,
+    {
+        MapOutput { machine: self, f }
+    }
 }
 
 /// What a transport gives for one request: a response of any status, or
 /// why none came.
 pub type Answer = Result<Response<Vec<u8>>, TransportErrorKind>;
 
-/// Why a request got no response: what a driver reports through
-/// [`Machine::handle_transport_error`].
-///
-/// The distinction that matters is whether the request may have reached the
-/// server: a `POST` is retried after [`Connect`](Self::Connect) (nothing was
-/// sent) but never after the others (the droplet may have been created).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum TransportErrorKind {
-    /// No connection was made, so nothing was sent: the name did not
-    /// resolve, the connection was refused or timed out, or the TLS
-    /// handshake failed.
-    Connect,
-    /// The request was sent, or may have been, and no complete response
-    /// came in time.
-    Timeout,
-    /// The request was sent, or may have been, and the connection failed:
-    /// reset, closed early, a truncated or unreadable response.
-    Io,
-}
-
-impl TransportErrorKind {
-    /// Whether the failure happened before any byte of the request was
-    /// sent, so that even a non-idempotent request is safe to resend.
-    pub fn is_before_send(self) -> bool {
-        self == TransportErrorKind::Connect
-    }
-}
-
-impl fmt::Display for TransportErrorKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            TransportErrorKind::Connect => "could not connect",
-            TransportErrorKind::Timeout => "timed out waiting for the response",
-            TransportErrorKind::Io => "the connection failed after the request was sent",
-        })
-    }
-}
-
 /// A machine that can be stopped early with its current state: the waits.
 /// Drivers call [`Cancel::handle_cancel`] when their caller cancels (Ctrl-C,
 /// a dropped future, a cancel token); the next output is then
-/// [`Error::Cancelled`] carrying the states as
-/// last seen.
+/// [`Error::Cancelled`] carrying the states as last seen.
 pub trait Cancel: Machine {
     /// Ends the machine now; does nothing once it has ended.
     fn handle_cancel(&mut self);
 }
-
-/// A request that got no response, as a driver's transport reports it: the
-/// [`TransportErrorKind`] the machines need, and what happened, for logs.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TransportError {
-    /// Whether anything may have been sent.
-    pub kind: TransportErrorKind,
-    /// What happened.
-    pub message: String,
-}
-
-impl TransportError {
-    /// An error of this kind.
-    pub fn new(kind: TransportErrorKind, message: impl Into<String>) -> Self {
-        TransportError {
-            kind,
-            message: message.into(),
-        }
-    }
-}
-
-impl fmt::Display for TransportError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.kind, self.message)
-    }
-}
-
-impl std::error::Error for TransportError {}
 
 /// Which attempt of its request a request is (1 for the first send, 2 for
 /// the first retry, ...): every machine puts it in the extensions of each
@@ -215,5 +173,43 @@ impl Attempt {
     /// The attempt number a request carries (1 if it carries none).
     pub fn of<B>(request: &Request<B>) -> u32 {
         request.extensions().get::<Attempt>().map_or(1, |a| a.0)
+    }
+}
+
+/// A machine whose outputs pass through a function: see
+/// [`Machine::map_output`].
+#[derive(Debug)]
+pub struct MapOutput<M: Machine, T> {
+    machine: M,
+    f: fn(M::Output) -> T,
+}
+
+impl<M: Machine, T> Machine for MapOutput<M, T> {
+    type Output = T;
+
+    fn poll_request(&mut self) -> Option<Request<Vec<u8>>> {
+        self.machine.poll_request()
+    }
+
+    fn handle_answer(&mut self, now: Instant, answer: Answer) {
+        self.machine.handle_answer(now, answer);
+    }
+
+    fn poll_timeout(&self) -> Option<Instant> {
+        self.machine.poll_timeout()
+    }
+
+    fn handle_timeout(&mut self, now: Instant) {
+        self.machine.handle_timeout(now);
+    }
+
+    fn poll_output(&mut self) -> Option<Result<T, Error>> {
+        self.machine.poll_output().map(|out| out.map(self.f))
+    }
+}
+
+impl<M: Cancel, T> Cancel for MapOutput<M, T> {
+    fn handle_cancel(&mut self) {
+        self.machine.handle_cancel();
     }
 }

@@ -18,7 +18,7 @@ use crate::ratelimit::ResponseInfo;
 
 /// A decoded response: the value and what the response said about itself.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Reply<T> {
+pub struct Decoded<T> {
     /// The decoded body.
     pub value: T,
     /// Status, rate limit, request id, date.
@@ -57,13 +57,13 @@ impl<T> Page<T> {
 pub fn response<T>(
     resp: &Response<Vec<u8>>,
     decode: impl FnOnce(&[u8]) -> Result<T, DecodeError>,
-) -> Result<Reply<T>, Error> {
+) -> Result<Decoded<T>, Error> {
     let info = ResponseInfo::new(resp.status(), resp.headers());
     if !resp.status().is_success() {
         return Err(ApiError::from_response(&info, resp.body()).into());
     }
     let value = decode(resp.body())?;
-    Ok(Reply { value, info })
+    Ok(Decoded { value, info })
 }
 
 /// Decodes a body with a seed: one fast pass, and on failure a second pass

@@ -1,8 +1,7 @@
 //! The retry policy: which failed attempts are tried again, and after how
 //! long. Pure functions of the answer, the attempt count and a seedable
-//! random source; the machines ([`Call`](crate::Call),
-//! [`Paginator`](crate::Paginator), [`Wait`](crate::Wait)) all send their
-//! requests through it.
+//! random source; every machine sends its requests through it (by way of
+//! [`RetriedRequest`](crate::machine::request::RetriedRequest)).
 //!
 //! - `429 Too Many Requests` is retried for every method, `POST` included:
 //!   the request was refused, so nothing happened.
@@ -27,7 +26,7 @@ use std::time::Duration;
 
 use http::{HeaderMap, Method, Response, StatusCode};
 
-use crate::machine::TransportErrorKind;
+use crate::error::TransportErrorKind;
 use crate::ratelimit::{parse_http_date, ResponseInfo};
 
 /// When and how often a failed request is tried again.
@@ -77,15 +76,6 @@ impl Default for RetryPolicy {
     }
 }
 
-/// What happened to one attempt, as the policy sees it.
-#[derive(Debug, Clone, Copy)]
-pub enum Outcome<'a> {
-    /// A response came, of any status.
-    Response(&'a Response<Vec<u8>>),
-    /// No response came.
-    Transport(TransportErrorKind),
-}
-
 /// What to do after an attempt.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Decision {
@@ -126,25 +116,26 @@ impl RetryPolicy {
         Rng::new(self.seed.unwrap_or_else(|| RandomState::new().hash_one(())))
     }
 
-    /// Decides what follows an attempt of a `method` request: `attempts`
-    /// is how many have been made, this one included; `elapsed` is the time
-    /// since the first answer.
+    /// Decides what follows an attempt of a `method` request that got
+    /// `answer` (a response of any status, or none): `attempts` is how many
+    /// have been made, this one included; `elapsed` is the time since the
+    /// first answer.
     pub fn decide(
         &self,
         method: &Method,
-        outcome: Outcome<'_>,
+        answer: Result<&Response<Vec<u8>>, TransportErrorKind>,
         attempts: u32,
         elapsed: Duration,
         rng: &mut Rng,
     ) -> Decision {
-        let asked = match outcome {
-            Outcome::Response(resp) => {
+        let asked = match answer {
+            Ok(resp) => {
                 if !is_retryable_status(method, resp.status()) {
                     return Decision::Stop;
                 }
                 server_delay(resp)
             }
-            Outcome::Transport(kind) => {
+            Err(kind) => {
                 if !(kind.is_before_send() || is_idempotent(method)) {
                     return Decision::Stop;
                 }
@@ -277,7 +268,12 @@ mod tests {
         b.body(Vec::new()).unwrap()
     }
 
-    fn decide(p: &RetryPolicy, m: Method, o: Outcome<'_>, attempts: u32) -> Decision {
+    fn decide(
+        p: &RetryPolicy,
+        m: Method,
+        o: Result<&Response<Vec<u8>>, TransportErrorKind>,
+        attempts: u32,
+    ) -> Decision {
         p.decide(&m, o, attempts, Duration::ZERO, &mut Rng::new(1))
     }
 
@@ -288,22 +284,16 @@ mod tests {
         let p = RetryPolicy::default().without_jitter();
         let retry1 = Decision::Retry(Duration::from_secs(1));
         for s in [429, 500, 502, 503, 504] {
-            assert_eq!(
-                decide(&p, Method::GET, Outcome::Response(&resp(s, &[])), 1),
-                retry1
-            );
+            assert_eq!(decide(&p, Method::GET, Ok(&resp(s, &[])), 1), retry1);
         }
         for s in [200, 201, 204, 400, 401, 404, 422, 501] {
             let r = resp(s, &[]);
-            assert_eq!(
-                decide(&p, Method::GET, Outcome::Response(&r), 1),
-                Decision::Stop
-            );
+            assert_eq!(decide(&p, Method::GET, Ok(&r), 1), Decision::Stop);
         }
         // POST: 429 and a failed connect are safe; a 5xx or a failure after
         // sending is not.
-        let on_status = |m: Method, s| decide(&p, m, Outcome::Response(&resp(s, &[])), 1);
-        let on_failure = |m: Method, k| decide(&p, m, Outcome::Transport(k), 1);
+        let on_status = |m: Method, s| decide(&p, m, Ok(&resp(s, &[])), 1);
+        let on_failure = |m: Method, k| decide(&p, m, Err(k), 1);
         assert_eq!(on_status(Method::POST, 429), retry1);
         assert_eq!(on_status(Method::POST, 500), Decision::Stop);
         assert_eq!(on_status(Method::POST, 503), Decision::Stop);
@@ -329,15 +319,12 @@ mod tests {
         let p = RetryPolicy::default().without_jitter();
         let r = resp(503, &[]);
         assert!(matches!(
-            decide(&p, Method::GET, Outcome::Response(&r), 4),
+            decide(&p, Method::GET, Ok(&r), 4),
             Decision::Retry(_)
         ));
-        assert_eq!(
-            decide(&p, Method::GET, Outcome::Response(&r), 5),
-            Decision::Stop
-        );
+        assert_eq!(decide(&p, Method::GET, Ok(&r), 5), Decision::Stop);
         let mut rng = Rng::new(1);
-        let mut d = |elapsed| p.decide(&Method::GET, Outcome::Response(&r), 1, elapsed, &mut rng);
+        let mut d = |elapsed| p.decide(&Method::GET, Ok(&r), 1, elapsed, &mut rng);
         assert_eq!(
             d(Duration::from_secs(119)),
             Decision::Retry(Duration::from_secs(1))
@@ -384,7 +371,7 @@ mod tests {
     #[test]
     fn server_delays() {
         let p = RetryPolicy::default().without_jitter();
-        let get = |r: &Response<Vec<u8>>| decide(&p, Method::GET, Outcome::Response(r), 1);
+        let get = |r: &Response<Vec<u8>>| decide(&p, Method::GET, Ok(r), 1);
         let secs = |s| Decision::Retry(Duration::from_secs(s));
         assert_eq!(get(&resp(429, &[("retry-after", "7")])), secs(7));
         assert_eq!(get(&resp(503, &[("retry-after", " 12 ")])), secs(12));

@@ -1,0 +1,223 @@
+//! A client's session: its [`Config`] and what its machines share (what the
+//! last responses said), the machines built from them, and the bookkeeping
+//! of every exchange, done here once for every driver.
+//!
+//! A driver's loop is [`Session::next`] and [`Session::answer`]:
+//!
+//! ```text
+//!   loop {
+//!       match session.next(&mut machine) {
+//!           Next::Output(out) => return Some(out),
+//!           Next::Finished    => return None,
+//!           Next::Send(out)   => { let answer = transport.send(out.request) /* in out.span */;
+//!                                  session.answer(&mut machine, &out.span, now, answer) }
+//!           Next::Sleep(at)   => { sleep until `at`; machine.handle_timeout(now) }
+//!       }
+//!   }
+//! ```
+
+use std::net::IpAddr;
+use std::sync::Arc;
+use std::time::Instant;
+
+use http::{Request, Response};
+use tracing::Span;
+
+use crate::call::Call;
+use crate::config::Config;
+use crate::endpoint::{Endpoint, List};
+use crate::endpoints::{GetDroplet, GetFloatingIp, GetImage};
+use crate::error::{Error, TransportError};
+use crate::machine::{Attempt, Machine};
+use crate::models::{Action, Droplet, Meta};
+use crate::paginate::Paginator;
+use crate::ratelimit::{LastSeen, RateLimit, ResponseInfo};
+use crate::target::ActionTarget;
+use crate::wait::{Until, WaitActions, WaitActionsOnObjects, WaitDroplets, WaitForAction};
+
+/// A client's configuration and shared state; builds every machine the
+/// client runs. Cheap to clone: clones share the state.
+#[derive(Debug, Clone)]
+pub struct Session {
+    config: Config,
+    last: Arc<LastSeen>,
+}
+
+/// What a driver does next with a machine: see [`Session::next`].
+#[derive(Debug)]
+pub enum Next<T> {
+    /// Give this output to the caller.
+    Output(Result<T, Error>),
+    /// Send this request, then give its answer to [`Session::answer`].
+    Send(Outgoing),
+    /// Sleep until then, then call [`Machine::handle_timeout`].
+    Sleep(Instant),
+    /// The machine has finished.
+    Finished,
+}
+
+/// A request to send, and the `tracing` span it goes in (fields `method`,
+/// `path`, `attempt`; never a header, so never the token).
+#[derive(Debug)]
+pub struct Outgoing {
+    /// The request.
+    pub request: Request<Vec<u8>>,
+    /// Its span: enter it, or instrument the sending future with it.
+    pub span: Span,
+}
+
+impl From<Config> for Session {
+    fn from(config: Config) -> Self {
+        Session::new(config)
+    }
+}
+
+impl Session {
+    /// A session with this configuration.
+    pub fn new(config: Config) -> Self {
+        Session {
+            config,
+            last: Arc::default(),
+        }
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// Status, rate limit, request id and date of the last response.
+    pub fn last_response(&self) -> Option<ResponseInfo> {
+        self.last.response()
+    }
+
+    /// The rate limit of the last response (doapi's `last_rate_limit`).
+    pub fn last_rate_limit(&self) -> Option<RateLimit> {
+        self.last.rate_limit()
+    }
+
+    /// The `meta` of the last page fetched (doapi's `last_meta`).
+    pub fn last_meta(&self) -> Option<Meta> {
+        self.last.meta()
+    }
+
+    /// One operation.
+    pub fn call<E: Endpoint>(&self, op: E) -> Call<E> {
+        Call::new(&self.config, op)
+    }
+
+    /// The pages of a listing; each page's `meta` becomes the session's
+    /// last.
+    pub fn pages<L: List>(&self, op: L) -> Paginator<L> {
+        Paginator::new(&self.config, op).recording(self.last.clone())
+    }
+
+    /// A wait on droplets until each matches `until`.
+    pub fn wait_droplets(
+        &self,
+        droplets: impl IntoIterator<Item = Droplet>,
+        until: Until,
+        now: Instant,
+    ) -> WaitDroplets {
+        WaitDroplets::droplets(&self.config, droplets, until, now)
+    }
+
+    /// A wait on droplets given by id until each matches `until`.
+    pub fn wait_droplet_ids(
+        &self,
+        ids: impl IntoIterator<Item = u64>,
+        until: Until,
+        now: Instant,
+    ) -> WaitDroplets {
+        WaitDroplets::droplet_ids(&self.config, ids, until, now)
+    }
+
+    /// A wait on actions until each is done.
+    pub fn wait_actions(
+        &self,
+        actions: impl IntoIterator<Item = Action>,
+        now: Instant,
+    ) -> WaitActions {
+        WaitActions::actions(&self.config, actions, now)
+    }
+
+    /// A wait for a droplet's most recent action, then the droplet.
+    pub fn wait_for_droplet_action(&self, id: u64, now: Instant) -> WaitForAction<GetDroplet> {
+        WaitForAction::droplet(&self.config, id, now)
+    }
+
+    /// A wait for an image's most recent action, then the image.
+    pub fn wait_for_image_action(&self, id: u64, now: Instant) -> WaitForAction<GetImage> {
+        WaitForAction::image(&self.config, id, now)
+    }
+
+    /// A wait for a floating IP's most recent action, then the floating IP.
+    pub fn wait_for_floating_ip_action(
+        &self,
+        ip: IpAddr,
+        now: Instant,
+    ) -> WaitForAction<GetFloatingIp> {
+        WaitForAction::floating_ip(&self.config, ip, now)
+    }
+
+    /// A wait for the most recent action of each resource, then each one.
+    pub fn wait_actions_on_objects(
+        &self,
+        targets: impl IntoIterator<Item = ActionTarget>,
+        now: Instant,
+    ) -> WaitActionsOnObjects {
+        WaitActionsOnObjects::new(&self.config, targets, now)
+    }
+
+    /// What to do next with `machine`: take an output, send a request (in
+    /// a span carrying its method, path and attempt), sleep, or stop. The
+    /// calling contract of [`Machine`], one step at a time.
+    pub fn next<M: Machine>(&self, machine: &mut M) -> Next<M::Output> {
+        if let Some(out) = machine.poll_output() {
+            return Next::Output(out);
+        }
+        if let Some(request) = machine.poll_request() {
+            let span = tracing::debug_span!(
+                "doapi",
+                method = %request.method(),
+                path = %request.uri().path(),
+                attempt = Attempt::of(&request),
+            );
+            return Next::Send(Outgoing { request, span });
+        }
+        match machine.poll_timeout() {
+            Some(at) => Next::Sleep(at),
+            None => Next::Finished,
+        }
+    }
+
+    /// Hands the answer to a request from [`Session::next`] to the machine,
+    /// in the request's span: a response's status, rate limit, request id
+    /// and date become the session's last response, and its status and
+    /// request id are logged; a transport error is logged with its message.
+    pub fn answer<M: Machine>(
+        &self,
+        machine: &mut M,
+        span: &Span,
+        now: Instant,
+        answer: Result<Response<Vec<u8>>, TransportError>,
+    ) {
+        let _entered = span.enter();
+        match answer {
+            Ok(response) => {
+                let info = ResponseInfo::new(response.status(), response.headers());
+                tracing::debug!(
+                    status = info.status.as_u16(),
+                    request_id = info.request_id.as_deref().unwrap_or(""),
+                    "response"
+                );
+                self.last.record_response(info);
+                machine.handle_response(now, response);
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "no response");
+                machine.handle_transport_error(now, e.kind);
+            }
+        }
+    }
+}
