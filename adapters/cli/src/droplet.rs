@@ -11,56 +11,21 @@ use doapi_blocking::endpoints::{
 use doapi_blocking::models::{Action, Droplet, DropletStatus, Image, SshKey};
 use doapi_blocking::{Error, Until, Wait};
 
+use crate::act::{act_and_print, print_partial, wait_current_actions};
+use crate::args::{ActFields, ActionsView, DropletOrTagSelect, DropletSelect, WaitOpt};
+use crate::ctx::Ctx;
 use crate::fail::Fail;
-use crate::others::{act_and_print, print_partial, text_or_file, ActFields, ActionsView};
-use crate::{waiting, Ctx};
+use crate::input::text_or_file;
+use crate::waiting;
 
 /// DigitalOcean creates at most this many droplets per request.
 const CREATE_BATCH: usize = 10;
-
-/// Droplets named on the command line.
-#[derive(Args)]
-pub struct Select {
-    /// Each droplet's id or name.
-    #[arg(required = true, value_name = "DROPLET")]
-    droplets: Vec<String>,
-    /// Let a name stand for every droplet that has it.
-    #[arg(short = 'M', long)]
-    multiple: bool,
-}
-
-/// Droplets named on the command line, or every droplet with a tag.
-#[derive(Args)]
-pub struct TagOrSelect {
-    /// Every droplet with this tag, in one request.
-    #[arg(
-        long,
-        value_name = "TAG",
-        conflicts_with = "droplets",
-        required_unless_present = "droplets"
-    )]
-    tag: Option<String>,
-    /// Each droplet's id or name.
-    #[arg(value_name = "DROPLET")]
-    droplets: Vec<String>,
-    /// Let a name stand for every droplet that has it.
-    #[arg(short = 'M', long)]
-    multiple: bool,
-}
-
-/// `--wait` of the actions.
-#[derive(Args)]
-pub struct WaitOpt {
-    /// Wait until each action ends; print the actions as they do.
-    #[arg(short, long)]
-    pub wait: bool,
-}
 
 /// An action on droplets given, or on every droplet with a tag.
 #[derive(Args)]
 pub struct TaggedAction {
     #[command(flatten)]
-    sel: TagOrSelect,
+    sel: DropletOrTagSelect,
     #[command(flatten)]
     wait: WaitOpt,
 }
@@ -69,7 +34,7 @@ pub struct TaggedAction {
 #[derive(Args)]
 pub struct PlainAction {
     #[command(flatten)]
-    sel: Select,
+    sel: DropletSelect,
     #[command(flatten)]
     wait: WaitOpt,
 }
@@ -134,7 +99,7 @@ pub enum DropletCmd {
     /// Creates droplets, ten per request.
     New(Box<NewArgs>),
     /// Deletes droplets.
-    Delete(TagOrSelect),
+    Delete(DropletOrTagSelect),
     /// Reboots gracefully.
     Reboot(PlainAction),
     /// Resets the root password.
@@ -226,7 +191,7 @@ pub enum DropletCmd {
         #[command(flatten)]
         view: ActionsView,
         #[command(flatten)]
-        sel: Select,
+        sel: DropletSelect,
     },
     /// Waits until each droplet has a status or lock; without one, until
     /// each droplet's current action ends.
@@ -241,7 +206,7 @@ pub enum DropletCmd {
         #[arg(long)]
         unlocked: bool,
         #[command(flatten)]
-        sel: Select,
+        sel: DropletSelect,
     },
     /// The droplets on the same hardware as each droplet given, or every
     /// group of ids sharing hardware.
@@ -254,24 +219,24 @@ pub enum DropletCmd {
         multiple: bool,
     },
     /// The droplets' snapshot images.
-    Snapshots(Select),
+    Snapshots(DropletSelect),
     /// The droplets' backup images.
-    Backups(Select),
+    Backups(DropletSelect),
     /// The kernels the droplets can run.
-    Kernels(Select),
+    Kernels(DropletSelect),
     /// Tags droplets, in one request.
     Tag {
         /// The tag.
         tag: String,
         #[command(flatten)]
-        sel: Select,
+        sel: DropletSelect,
     },
     /// Untags droplets, in one request.
     Untag {
         /// The tag.
         tag: String,
         #[command(flatten)]
-        sel: Select,
+        sel: DropletSelect,
     },
 }
 
@@ -304,7 +269,7 @@ pub fn run(ctx: &mut Ctx, cmd: DropletCmd) -> Result<(), Fail> {
         C::EnableIpv6(a) => tagged(ctx, a, DropletAction::EnableIpv6),
         C::EnablePrivateNetworking(a) => tagged(ctx, a, DropletAction::EnablePrivateNetworking),
         C::Snapshot { name, unique, act } => {
-            check_name::<Image>(ctx, &name, unique)?;
+            ctx.check_unused::<Image>(&name, unique)?;
             tagged(ctx, act, DropletAction::Snapshot { name: Some(name) })
         }
         C::Resize { size, disk, act } => plain(
@@ -336,7 +301,7 @@ pub fn run(ctx: &mut Ctx, cmd: DropletCmd) -> Result<(), Fail> {
             unique,
             wait,
         } => {
-            check_name::<Droplet>(ctx, &name, unique)?;
+            ctx.check_unused::<Droplet>(&name, unique)?;
             let d = ctx.names.one::<Droplet>(&ctx.client, &droplet)?;
             let action = ctx.client.rename(d.id, name);
             act_and_print(ctx, [action.map_err(Fail::from)], wait.wait)
@@ -374,7 +339,7 @@ pub fn run(ctx: &mut Ctx, cmd: DropletCmd) -> Result<(), Fail> {
                 (None, _, true) => Until::Locked(false),
                 (None, false, false) => {
                     let targets = droplets.iter().map(|d| ActionTarget::Droplet(d.id));
-                    return crate::others::wait_current_actions(ctx, targets);
+                    return wait_current_actions(ctx, targets);
                 }
             };
             let n = droplets.len();
@@ -429,21 +394,9 @@ fn select(ctx: &mut Ctx, labels: &[String], multiple: bool) -> Result<Vec<Drople
     ctx.names.many::<Droplet>(&ctx.client, labels, multiple)
 }
 
-fn taggable(ctx: &mut Ctx, sel: &Select) -> Result<Vec<TaggableRef>, Fail> {
+fn taggable(ctx: &mut Ctx, sel: &DropletSelect) -> Result<Vec<TaggableRef>, Fail> {
     let found = select(ctx, &sel.droplets, sel.multiple)?;
     Ok(found.iter().map(|d| TaggableRef::Droplet(d.id)).collect())
-}
-
-/// With `--unique`, fails if a resource of the kind already has the name.
-pub fn check_name<T: crate::resolve::Cached>(
-    ctx: &mut Ctx,
-    name: &str,
-    unique: bool,
-) -> Result<(), Fail> {
-    if unique {
-        ctx.names.ensure_unused::<T>(&ctx.client, name)?;
-    }
-    Ok(())
 }
 
 /// An action on the droplets of a [`PlainAction`].
@@ -459,7 +412,7 @@ fn plain(ctx: &mut Ctx, a: PlainAction, action: DropletAction) -> Result<(), Fai
 /// An action on the droplets of a [`TaggedAction`], or on their tag.
 fn tagged(ctx: &mut Ctx, a: TaggedAction, action: DropletAction) -> Result<(), Fail> {
     let Some(tag) = a.sel.tag else {
-        let sel = Select {
+        let sel = DropletSelect {
             droplets: a.sel.droplets,
             multiple: a.sel.multiple,
         };
@@ -469,7 +422,7 @@ fn tagged(ctx: &mut Ctx, a: TaggedAction, action: DropletAction) -> Result<(), F
     act_and_print(ctx, actions.into_iter().map(Ok), a.wait.wait)
 }
 
-fn delete(ctx: &mut Ctx, sel: TagOrSelect) -> Result<(), Fail> {
+fn delete(ctx: &mut Ctx, sel: DropletOrTagSelect) -> Result<(), Fail> {
     if let Some(tag) = sel.tag {
         return Ok(ctx.client.delete_droplets_by_tag(tag)?);
     }
@@ -525,7 +478,7 @@ fn new(ctx: &mut Ctx, args: NewArgs) -> Result<(), Fail> {
         validate_droplet_name(name).map_err(Error::Request)?;
     }
     for name in &args.names {
-        check_name::<Droplet>(ctx, name, args.unique)?;
+        ctx.check_unused::<Droplet>(name, args.unique)?;
     }
     let image = ctx.names.one::<Image>(&ctx.client, &args.image)?;
     let mut spec = DropletSpec::new(args.size, ImageRef::from(&image)).region(args.region);
@@ -615,7 +568,7 @@ fn ssh_key(ctx: &mut Ctx, label: &str, unique: bool) -> Result<SshKeyRef, Fail> 
             format!("doapi-{file}-{secs}")
         }
     };
-    check_name::<SshKey>(ctx, &name, unique)?;
+    ctx.check_unused::<SshKey>(&name, unique)?;
     let key = ctx.client.create_ssh_key(&name, public_key)?;
     eprintln!(
         "doapi: registered the SSH key {label} as {name:?}, id {}, fingerprint {}",

@@ -2,8 +2,13 @@
 //! output and exit codes are described in this crate's README.
 #![forbid(unsafe_code)]
 
+mod act;
+mod args;
+mod ctx;
 mod droplet;
 mod fail;
+mod input;
+mod keyed;
 mod others;
 mod out;
 mod resolve;
@@ -18,6 +23,7 @@ use clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand;
 use clap::{Args, Parser, Subcommand};
 use doapi_blocking::{Client, ConfigBuilder, Limits};
 
+use crate::ctx::Ctx;
 use crate::fail::Fail;
 use crate::out::Out;
 use crate::resolve::Resolver;
@@ -103,17 +109,6 @@ enum Command {
     Account(others::ShowOnly),
     /// Any API call.
     Request(others::RequestArgs),
-}
-
-/// What a command works with: the client, stdout, the listings fetched so
-/// far.
-pub struct Ctx {
-    /// The client.
-    pub client: Client,
-    /// Where results go.
-    pub out: Out,
-    /// Identifier resolution, with its listings.
-    pub names: Resolver,
 }
 
 fn seconds(text: &str) -> Result<Duration, String> {

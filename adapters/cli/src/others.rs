@@ -1,8 +1,5 @@
-//! Every resource but droplets, the raw `request`, and what the commands
-//! share: acting and waiting, action views, JSON arguments.
+//! Every resource but droplets, and the raw `request`.
 
-use std::collections::HashSet;
-use std::io::Read;
 use std::net::IpAddr;
 
 use clap::{Args, Subcommand};
@@ -13,143 +10,17 @@ use doapi_blocking::endpoints::{
 use doapi_blocking::models::{Action, Droplet, Image, RecordType, SshKey};
 use doapi_blocking::{Client, Error};
 use http::Method;
-use serde::Serialize;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
-use crate::droplet::{check_name, WaitOpt};
+use crate::act::{act_and_print, wait_current_actions};
+use crate::args::{ActFields, ActionsView, ImageSelect, WaitOpt};
+use crate::ctx::Ctx;
 use crate::fail::Fail;
-use crate::{waiting, Ctx};
-
-// ---------------------------------------------------------------------------
-// Shared by the commands.
-
-/// `TEXT`, or the contents of FILE for `@FILE` (`@-`: stdin).
-pub fn text_or_file(arg: &str) -> Result<String, Fail> {
-    match arg.strip_prefix('@') {
-        Some("-") => {
-            let mut s = String::new();
-            std::io::stdin()
-                .read_to_string(&mut s)
-                .map_err(|e| Fail::usage(format!("cannot read stdin: {e}")))?;
-            Ok(s)
-        }
-        Some(path) if !path.is_empty() => std::fs::read_to_string(path)
-            .map_err(|e| Fail::usage(format!("cannot read {path}: {e}"))),
-        _ => Ok(arg.to_owned()),
-    }
-}
-
-/// Parses JSON given on the command line.
-pub fn json_arg(text: &str, what: &str) -> Result<Value, Fail> {
-    serde_json::from_str(text).map_err(|e| Fail::usage(format!("{what} is not valid JSON: {e}")))
-}
-
-/// Parses a JSON object given on the command line.
-pub fn json_object(text: &str, what: &str) -> Result<Map<String, Value>, Fail> {
-    match json_arg(text, what)? {
-        Value::Object(m) => Ok(m),
-        _ => Err(Fail::usage(format!("{what} must be a JSON object"))),
-    }
-}
-
-/// Prints what was done before a failure, then gives the failure.
-pub fn print_partial<T: Serialize>(ctx: &mut Ctx, done: &[T], fail: Fail) -> Result<(), Fail> {
-    if !done.is_empty() {
-        ctx.out.items(done)?;
-    }
-    Err(fail)
-}
-
-/// Starts the actions (all, or until one fails), then prints them, or with
-/// `wait`, waits for them and prints each as it ends. Actions started
-/// before a failure are printed before the failure is reported.
-pub fn act_and_print(
-    ctx: &mut Ctx,
-    actions: impl IntoIterator<Item = Result<Action, Fail>>,
-    wait: bool,
-) -> Result<(), Fail> {
-    let mut started = Vec::new();
-    for a in actions {
-        match a {
-            Ok(a) => started.push(a),
-            Err(e) if started.is_empty() => return Err(e),
-            Err(e) => {
-                let n = started.len();
-                let fail = e.after(format!("after starting {n} action(s), printed"));
-                return print_partial(ctx, &started, fail);
-            }
-        }
-    }
-    if !wait {
-        return ctx.out.items(&started);
-    }
-    let n = started.len();
-    let wait = ctx.client.wait_actions(started);
-    waiting::run(&mut ctx.out, wait, n, "actions")
-}
-
-/// Waits for the action in progress on each target, if any.
-pub fn wait_current_actions(
-    ctx: &mut Ctx,
-    targets: impl IntoIterator<Item = ActionTarget>,
-) -> Result<(), Fail> {
-    let mut current = Vec::new();
-    for t in targets {
-        if let Some(a) = ctx.client.fetch_current_action(t)? {
-            current.push(a);
-        }
-    }
-    act_and_print(ctx, current.into_iter().map(Ok), true)
-}
-
-/// `--last` / `--in-progress` of the `actions` commands.
-#[derive(Args)]
-pub struct ActionsView {
-    /// Only the most recent action of each (`null` if none).
-    #[arg(long, conflicts_with = "in_progress")]
-    last: bool,
-    /// Only the action in progress on each (`null` if none).
-    #[arg(long)]
-    in_progress: bool,
-}
-
-/// Every action of one target.
-type AllActions = fn(&Client, ActionTarget) -> Box<dyn Iterator<Item = Result<Action, Error>>>;
-
-impl ActionsView {
-    /// Prints the actions of the targets as the view says.
-    pub fn print(
-        &self,
-        ctx: &mut Ctx,
-        targets: impl IntoIterator<Item = ActionTarget>,
-        all: AllActions,
-    ) -> Result<(), Fail> {
-        let client = ctx.client.clone();
-        let targets = targets.into_iter();
-        if self.last {
-            ctx.out.stream(targets.map(|t| client.fetch_last_action(t)))
-        } else if self.in_progress {
-            ctx.out
-                .stream(targets.map(|t| client.fetch_current_action(t)))
-        } else {
-            ctx.out.stream(targets.flat_map(|t| all(&client, t)))
-        }
-    }
-}
+use crate::input::{json_arg, text_or_file};
+use crate::keyed::{each_or_all, unique};
 
 // ---------------------------------------------------------------------------
 // Images.
-
-/// Images named on the command line.
-#[derive(Args)]
-pub struct ImageSelect {
-    /// Each image's id, slug or name.
-    #[arg(required = true, value_name = "IMAGE")]
-    images: Vec<String>,
-    /// Let a name stand for every image that has it.
-    #[arg(short = 'M', long)]
-    multiple: bool,
-}
 
 /// The image commands.
 #[derive(Subcommand)]
@@ -273,7 +144,7 @@ pub fn image(ctx: &mut Ctx, cmd: ImageCmd) -> Result<(), Fail> {
             name,
             unique,
         } => {
-            check_name::<Image>(ctx, &name, unique)?;
+            ctx.check_unused::<Image>(&name, unique)?;
             let i = ctx.names.one::<Image>(&ctx.client, &image)?;
             let updated = ctx.client.update_image(i.id, name)?;
             ctx.out.one(&updated)
@@ -305,29 +176,6 @@ pub fn image(ctx: &mut Ctx, cmd: ImageCmd) -> Result<(), Fail> {
             let found = images(ctx, &sel)?;
             wait_current_actions(ctx, found.iter().map(|i| ActionTarget::Image(i.id)))
         }
-    }
-}
-
-/// The action of the `act` commands.
-#[derive(Args)]
-pub struct ActFields {
-    /// The action's type, such as `reboot`.
-    #[arg(long = "type", value_name = "TYPE")]
-    kind: String,
-    /// The action's other fields: a JSON object, or @FILE (@- for stdin).
-    #[arg(short, long, value_name = "JSON|@FILE")]
-    params: Option<String>,
-}
-
-impl ActFields {
-    /// The action's body: the fields, with the type.
-    pub fn parse(self) -> Result<Map<String, Value>, Fail> {
-        let mut fields = match self.params {
-            Some(p) => json_object(&text_or_file(&p)?, "--params")?,
-            None => Map::new(),
-        };
-        fields.insert("type".into(), Value::String(self.kind));
-        Ok(fields)
     }
 }
 
@@ -522,13 +370,13 @@ pub fn ssh_key(ctx: &mut Ctx, cmd: SshKeyCmd) -> Result<(), Fail> {
             ctx.out.items(found)
         }
         SshKeyCmd::New { name, file, unique } => {
-            check_name::<SshKey>(ctx, &name, unique)?;
+            ctx.check_unused::<SshKey>(&name, unique)?;
             let text = text_or_file(&format!("@{}", file.as_deref().unwrap_or("-")))?;
             let key = ctx.client.create_ssh_key(name, text.trim())?;
             ctx.out.one(&key)
         }
         SshKeyCmd::Update { key, name, unique } => {
-            check_name::<SshKey>(ctx, &name, unique)?;
+            ctx.check_unused::<SshKey>(&name, unique)?;
             let k = ctx.names.one::<SshKey>(&ctx.client, &key)?;
             let updated = ctx.client.update_ssh_key(k.id, name)?;
             ctx.out.one(&updated)
@@ -729,27 +577,6 @@ pub fn domain(ctx: &mut Ctx, cmd: DomainCmd) -> Result<(), Fail> {
             Ok(())
         }
     }
-}
-
-/// Prints what each key names, each fetched once, or with no key, every
-/// item of the listing `all` (which sends nothing until it is read).
-fn each_or_all<K: std::hash::Hash + Eq + Clone, T: Serialize>(
-    ctx: &mut Ctx,
-    keys: Vec<K>,
-    all: impl Iterator<Item = Result<T, Error>>,
-    one: impl FnMut(K) -> Result<T, Error>,
-) -> Result<(), Fail> {
-    if keys.is_empty() {
-        ctx.out.stream(all)
-    } else {
-        ctx.out.stream(unique(keys).map(one))
-    }
-}
-
-/// The items, each once, in the order first given.
-fn unique<T: std::hash::Hash + Eq + Clone>(items: Vec<T>) -> impl Iterator<Item = T> {
-    let mut seen = HashSet::new();
-    items.into_iter().filter(move |i| seen.insert(i.clone()))
 }
 
 // ---------------------------------------------------------------------------
