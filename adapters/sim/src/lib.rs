@@ -3,7 +3,7 @@
 //! A stateful local DigitalOcean API v2, so clients can be tested and
 //! benchmarked offline. Three layers:
 //!
-//! - [`Sim`]: the sans-IO model. `handle(&request, now) -> Reply`, where
+//! - [`Sim`]: the sans-IO model. `handle(&request, now) -> Served`, where
 //!   `now` is an `Instant` you choose: droplets boot, actions complete and
 //!   rate windows slide only as `now` moves, so a test can jump an hour
 //!   without sleeping. The same seed, clock and requests give the same
@@ -61,6 +61,6 @@ mod stats;
 mod wire;
 
 pub use config::{Fault, FaultParseError, FaultRule, SimConfig, Trigger};
-pub use model::{Reply, Sim, Transport};
+pub use model::{Delivery, Served, Sim};
 pub use server::SimServer;
 pub use stats::{RouteStats, Stats};

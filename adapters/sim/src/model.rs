@@ -1,4 +1,4 @@
-//! The sans-IO model: state, time, and `handle(request, now) -> reply`.
+//! The sans-IO model: state, time, and `handle(request, now) -> served`.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::Ipv4Addr;
@@ -20,27 +20,29 @@ use crate::routes::{self, Found};
 use crate::stats::Stats;
 use crate::wire::{error_body, parse_query, ApiError, ApiResult, Ctx};
 
-/// What the model answers to one request.
+/// What the model serves for one request: the response, when to send it
+/// and how it reaches the client.
 #[derive(Debug)]
-pub struct Reply {
+pub struct Served {
     /// The response, with every header DigitalOcean sends.
     pub response: Response<Vec<u8>>,
     /// How long to wait before sending it (injected latency).
     pub delay: Duration,
     /// How the response reaches the client.
-    pub transport: Transport,
+    pub delivery: Delivery,
 }
 
-/// How a reply reaches the client: whole, not at all, or cut short.
+/// How a served response reaches the client: whole, not at all, or cut
+/// short.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Transport {
+pub enum Delivery {
     /// Sent whole.
-    Deliver,
+    Whole,
     /// The connection is closed without sending anything.
-    Drop,
+    Dropped,
     /// The headers (with the full `Content-Length`) and the first half of
     /// the body are sent, then the connection is closed.
-    Truncate,
+    Truncated,
 }
 
 /// What happens at a moment of the model's clock.
@@ -95,15 +97,15 @@ pub(crate) struct State {
 ///     .header("authorization", "Bearer t")
 ///     .body(br#"{"name":"web-1","size":"s-1vcpu-1gb","image":"ubuntu-22-04-x64","region":"nyc3"}"#.to_vec())
 ///     .unwrap();
-/// let reply = sim.handle(&create, t0);
-/// assert_eq!(reply.response.status(), 202);
-/// let body: serde_json::Value = serde_json::from_slice(reply.response.body()).unwrap();
+/// let served = sim.handle(&create, t0);
+/// assert_eq!(served.response.status(), 202);
+/// let body: serde_json::Value = serde_json::from_slice(served.response.body()).unwrap();
 /// let id = body["droplet"]["id"].as_u64().unwrap();
 /// assert_eq!(body["droplet"]["status"], "new");
 ///
 /// // One boot delay (1 s by default) later, it is active.
-/// let reply = sim.handle(&get(&format!("/v2/droplets/{id}")), t0 + Duration::from_secs(1));
-/// let body: serde_json::Value = serde_json::from_slice(reply.response.body()).unwrap();
+/// let served = sim.handle(&get(&format!("/v2/droplets/{id}")), t0 + Duration::from_secs(1));
+/// let body: serde_json::Value = serde_json::from_slice(served.response.body()).unwrap();
 /// assert_eq!(body["droplet"]["status"], "active");
 /// assert_eq!(sim.stats().requests_to("GET /v2/droplets/{id}"), 1);
 /// ```
@@ -188,7 +190,7 @@ impl Sim {
     /// Answers one request arriving at `now`. The request's URI may be a
     /// path or an absolute URL; `links` use `config.public_url`, else the
     /// `Host` header, else the URI's origin.
-    pub fn handle<B: AsRef<[u8]>>(&mut self, req: &Request<B>, now: Instant) -> Reply {
+    pub fn handle<B: AsRef<[u8]>>(&mut self, req: &Request<B>, now: Instant) -> Served {
         self.advance(now);
         let request_id = self.rng.uuid();
         let method = req.method().as_str();
@@ -202,7 +204,7 @@ impl Sim {
             quota: None,
             retry_after: None,
             delay: Duration::ZERO,
-            transport: Transport::Deliver,
+            delivery: Delivery::Whole,
             malformed: false,
         };
         self.respond(req, now, &key, found, &mut out);
@@ -274,15 +276,15 @@ impl Sim {
             Fault::Status { status } => {
                 out.result = Err(ApiError::new(status, "The request could not be processed."));
             }
-            Fault::Drop => out.transport = Transport::Drop,
-            Fault::Truncate => out.transport = Transport::Truncate,
+            Fault::Drop => out.delivery = Delivery::Dropped,
+            Fault::Truncate => out.delivery = Delivery::Truncated,
             Fault::Malformed => out.malformed = true,
             Fault::Latency(_) => {}
         }
     }
 
     /// The response with its headers; counts it in the statistics.
-    fn render(&mut self, out: Outcome, key: &str, request_id: &str, now: Instant) -> Reply {
+    fn render(&mut self, out: Outcome, key: &str, request_id: &str, now: Instant) -> Served {
         let (status, mut body) = match out.result {
             Ok(a) => (a.status, a.body),
             Err(e) => {
@@ -326,12 +328,12 @@ impl Sim {
         if let Some(s) = out.retry_after {
             h.insert(RETRY_AFTER, s.into());
         }
-        let delivered = out.transport == Transport::Deliver;
+        let delivered = out.delivery == Delivery::Whole;
         self.stats.record(key, delivered.then_some(status.as_u16()));
-        Reply {
+        Served {
             response,
             delay: out.delay,
-            transport: out.transport,
+            delivery: out.delivery,
         }
     }
 
@@ -459,7 +461,7 @@ struct Outcome {
     quota: Option<Quota>,
     retry_after: Option<u64>,
     delay: Duration,
-    transport: Transport,
+    delivery: Delivery,
     malformed: bool,
 }
 
