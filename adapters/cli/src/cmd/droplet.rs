@@ -23,7 +23,7 @@ const CREATE_BATCH: usize = 10;
 
 /// An action on droplets given, or on every droplet with a tag.
 #[derive(Args)]
-pub struct TaggedAction {
+pub struct OnDropletsOrTag {
     #[command(flatten)]
     sel: DropletOrTagSelect,
     #[command(flatten)]
@@ -32,7 +32,7 @@ pub struct TaggedAction {
 
 /// An action on droplets given.
 #[derive(Args)]
-pub struct PlainAction {
+pub struct OnDroplets {
     #[command(flatten)]
     sel: DropletSelect,
     #[command(flatten)]
@@ -101,25 +101,25 @@ pub enum DropletCmd {
     /// Deletes droplets.
     Delete(DropletOrTagSelect),
     /// Reboots gracefully.
-    Reboot(PlainAction),
+    Reboot(OnDroplets),
     /// Resets the root password.
-    PasswordReset(PlainAction),
+    PasswordReset(OnDroplets),
     /// Power-cycles.
-    PowerCycle(TaggedAction),
+    PowerCycle(OnDropletsOrTag),
     /// Shuts down gracefully.
-    Shutdown(TaggedAction),
+    Shutdown(OnDropletsOrTag),
     /// Powers off.
-    PowerOff(TaggedAction),
+    PowerOff(OnDropletsOrTag),
     /// Powers on.
-    PowerOn(TaggedAction),
+    PowerOn(OnDropletsOrTag),
     /// Enables automatic backups.
-    EnableBackups(TaggedAction),
+    EnableBackups(OnDropletsOrTag),
     /// Disables automatic backups.
-    DisableBackups(TaggedAction),
+    DisableBackups(OnDropletsOrTag),
     /// Enables IPv6.
-    EnableIpv6(TaggedAction),
+    EnableIpv6(OnDropletsOrTag),
     /// Enables private networking.
-    EnablePrivateNetworking(TaggedAction),
+    EnablePrivateNetworking(OnDropletsOrTag),
     /// Takes a snapshot.
     Snapshot {
         /// The snapshot's name.
@@ -129,7 +129,7 @@ pub enum DropletCmd {
         #[arg(long)]
         unique: bool,
         #[command(flatten)]
-        act: TaggedAction,
+        act: OnDropletsOrTag,
     },
     /// Resizes.
     Resize {
@@ -140,7 +140,7 @@ pub enum DropletCmd {
         #[arg(long)]
         disk: bool,
         #[command(flatten)]
-        act: PlainAction,
+        act: OnDroplets,
     },
     /// Rebuilds from an image, by default the droplet's own.
     Rebuild {
@@ -148,7 +148,7 @@ pub enum DropletCmd {
         #[arg(long)]
         image: Option<String>,
         #[command(flatten)]
-        act: PlainAction,
+        act: OnDroplets,
     },
     /// Renames a droplet.
     Rename {
@@ -177,14 +177,14 @@ pub enum DropletCmd {
         #[arg(long)]
         kernel: u64,
         #[command(flatten)]
-        act: PlainAction,
+        act: OnDroplets,
     },
     /// Any action, its other fields given as a JSON object.
     Act {
         #[command(flatten)]
         fields: ActFields,
         #[command(flatten)]
-        act: TaggedAction,
+        act: OnDropletsOrTag,
     },
     /// The droplets' actions, newest first.
     Actions {
@@ -258,21 +258,23 @@ pub fn run(ctx: &mut Ctx, cmd: DropletCmd) -> Result<(), Fail> {
         },
         C::New(args) => new(ctx, *args),
         C::Delete(sel) => delete(ctx, sel),
-        C::Reboot(a) => plain(ctx, a, DropletAction::Reboot),
-        C::PasswordReset(a) => plain(ctx, a, DropletAction::PasswordReset),
-        C::PowerCycle(a) => tagged(ctx, a, DropletAction::PowerCycle),
-        C::Shutdown(a) => tagged(ctx, a, DropletAction::Shutdown),
-        C::PowerOff(a) => tagged(ctx, a, DropletAction::PowerOff),
-        C::PowerOn(a) => tagged(ctx, a, DropletAction::PowerOn),
-        C::EnableBackups(a) => tagged(ctx, a, DropletAction::EnableBackups),
-        C::DisableBackups(a) => tagged(ctx, a, DropletAction::DisableBackups),
-        C::EnableIpv6(a) => tagged(ctx, a, DropletAction::EnableIpv6),
-        C::EnablePrivateNetworking(a) => tagged(ctx, a, DropletAction::EnablePrivateNetworking),
+        C::Reboot(a) => act_on_droplets(ctx, a, DropletAction::Reboot),
+        C::PasswordReset(a) => act_on_droplets(ctx, a, DropletAction::PasswordReset),
+        C::PowerCycle(a) => act_on_droplets_or_tag(ctx, a, DropletAction::PowerCycle),
+        C::Shutdown(a) => act_on_droplets_or_tag(ctx, a, DropletAction::Shutdown),
+        C::PowerOff(a) => act_on_droplets_or_tag(ctx, a, DropletAction::PowerOff),
+        C::PowerOn(a) => act_on_droplets_or_tag(ctx, a, DropletAction::PowerOn),
+        C::EnableBackups(a) => act_on_droplets_or_tag(ctx, a, DropletAction::EnableBackups),
+        C::DisableBackups(a) => act_on_droplets_or_tag(ctx, a, DropletAction::DisableBackups),
+        C::EnableIpv6(a) => act_on_droplets_or_tag(ctx, a, DropletAction::EnableIpv6),
+        C::EnablePrivateNetworking(a) => {
+            act_on_droplets_or_tag(ctx, a, DropletAction::EnablePrivateNetworking)
+        }
         C::Snapshot { name, unique, act } => {
             ctx.check_unused::<Image>(&name, unique)?;
-            tagged(ctx, act, DropletAction::Snapshot { name: Some(name) })
+            act_on_droplets_or_tag(ctx, act, DropletAction::Snapshot { name: Some(name) })
         }
-        C::Resize { size, disk, act } => plain(
+        C::Resize { size, disk, act } => act_on_droplets(
             ctx,
             act,
             DropletAction::Resize {
@@ -316,8 +318,12 @@ pub fn run(ctx: &mut Ctx, cmd: DropletCmd) -> Result<(), Fail> {
             let action = ctx.client.restore(d.id, image);
             act_and_print(ctx, [action.map_err(Fail::from)], wait.wait)
         }
-        C::ChangeKernel { kernel, act } => plain(ctx, act, DropletAction::ChangeKernel { kernel }),
-        C::Act { fields, act } => tagged(ctx, act, DropletAction::Custom(fields.parse()?)),
+        C::ChangeKernel { kernel, act } => {
+            act_on_droplets(ctx, act, DropletAction::ChangeKernel { kernel })
+        }
+        C::Act { fields, act } => {
+            act_on_droplets_or_tag(ctx, act, DropletAction::Custom(fields.parse()?))
+        }
         C::Actions { view, sel } => {
             let droplets = select(ctx, &sel.droplets, sel.multiple)?;
             let targets = droplets.iter().map(|d| ActionTarget::Droplet(d.id));
@@ -399,8 +405,8 @@ fn taggable(ctx: &mut Ctx, sel: &DropletSelect) -> Result<Vec<TaggableRef>, Fail
     Ok(found.iter().map(|d| TaggableRef::Droplet(d.id)).collect())
 }
 
-/// An action on the droplets of a [`PlainAction`].
-fn plain(ctx: &mut Ctx, a: PlainAction, action: DropletAction) -> Result<(), Fail> {
+/// An action on the droplets of an [`OnDroplets`].
+fn act_on_droplets(ctx: &mut Ctx, a: OnDroplets, action: DropletAction) -> Result<(), Fail> {
     let droplets = select(ctx, &a.sel.droplets, a.sel.multiple)?;
     let client = ctx.client.clone();
     let actions = droplets
@@ -409,14 +415,18 @@ fn plain(ctx: &mut Ctx, a: PlainAction, action: DropletAction) -> Result<(), Fai
     act_and_print(ctx, actions, a.wait.wait)
 }
 
-/// An action on the droplets of a [`TaggedAction`], or on their tag.
-fn tagged(ctx: &mut Ctx, a: TaggedAction, action: DropletAction) -> Result<(), Fail> {
+/// An action on the droplets of an [`OnDropletsOrTag`], or on their tag.
+fn act_on_droplets_or_tag(
+    ctx: &mut Ctx,
+    a: OnDropletsOrTag,
+    action: DropletAction,
+) -> Result<(), Fail> {
     let Some(tag) = a.sel.tag else {
         let sel = DropletSelect {
             droplets: a.sel.droplets,
             multiple: a.sel.multiple,
         };
-        return plain(ctx, PlainAction { sel, wait: a.wait }, action);
+        return act_on_droplets(ctx, OnDroplets { sel, wait: a.wait }, action);
     };
     let actions: Vec<Action> = ctx.client.act_on_tagged_droplets(tag, action)?;
     act_and_print(ctx, actions.into_iter().map(Ok), a.wait.wait)
@@ -483,7 +493,7 @@ fn new(ctx: &mut Ctx, args: NewArgs) -> Result<(), Fail> {
     let image = ctx.names.one::<Image>(&ctx.client, &args.image)?;
     let mut spec = DropletSpec::new(args.size, ImageRef::from(&image)).region(args.region);
     for label in &args.ssh_keys {
-        spec.ssh_keys.push(ssh_key(ctx, label, args.unique)?);
+        spec.ssh_keys.push(ssh_key_ref(ctx, label, args.unique)?);
     }
     spec.backups = args.backups.then_some(true);
     spec.ipv6 = args.ipv6.then_some(true);
@@ -532,7 +542,7 @@ fn new(ctx: &mut Ctx, args: NewArgs) -> Result<(), Fail> {
 /// An SSH key by id, fingerprint or name, or the path of a public key file:
 /// a key already registered with the same key material is used, otherwise
 /// the file is registered.
-fn ssh_key(ctx: &mut Ctx, label: &str, unique: bool) -> Result<SshKeyRef, Fail> {
+fn ssh_key_ref(ctx: &mut Ctx, label: &str, unique: bool) -> Result<SshKeyRef, Fail> {
     if let Some(key) = ctx.names.find::<SshKey>(&ctx.client, label)? {
         return Ok(SshKeyRef::Id(key.id));
     }
