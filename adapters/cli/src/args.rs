@@ -94,16 +94,12 @@ pub struct ActionsView {
     in_progress: bool,
 }
 
-/// Every action of one target.
-pub type AllActions = fn(&Client, ActionTarget) -> Box<dyn Iterator<Item = Result<Action, Error>>>;
-
 impl ActionsView {
     /// Prints the actions of the targets as the view says.
     pub fn print(
         &self,
         ctx: &mut Ctx,
         targets: impl IntoIterator<Item = ActionTarget>,
-        all: AllActions,
     ) -> Result<(), Fail> {
         let client = ctx.client.clone();
         let targets = targets.into_iter();
@@ -113,7 +109,21 @@ impl ActionsView {
             ctx.out
                 .stream(targets.map(|t| client.fetch_current_action(t)))
         } else {
-            ctx.out.stream(targets.flat_map(|t| all(&client, t)))
+            ctx.out
+                .stream(targets.flat_map(|t| all_actions(&client, t)))
         }
+    }
+}
+
+/// Every action of one target, newest first.
+fn all_actions(
+    client: &Client,
+    target: ActionTarget,
+) -> Box<dyn Iterator<Item = Result<Action, Error>>> {
+    match target {
+        ActionTarget::Account => Box::new(client.fetch_all_actions()),
+        ActionTarget::Droplet(id) => Box::new(client.fetch_all_droplet_actions(id)),
+        ActionTarget::Image(id) => Box::new(client.fetch_all_image_actions(id)),
+        ActionTarget::FloatingIp(ip) => Box::new(client.fetch_all_floating_ip_actions(ip)),
     }
 }

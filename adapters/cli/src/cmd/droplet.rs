@@ -327,10 +327,7 @@ pub fn run(ctx: &mut Ctx, cmd: DropletCmd) -> Result<(), Fail> {
         C::Actions { view, sel } => {
             let droplets = select(ctx, &sel.droplets, sel.multiple)?;
             let targets = droplets.iter().map(|d| ActionTarget::Droplet(d.id));
-            view.print(ctx, targets, |client, t| match t {
-                ActionTarget::Droplet(id) => Box::new(client.fetch_all_droplet_actions(id)),
-                _ => Box::new(std::iter::empty()),
-            })
+            view.print(ctx, targets)
         }
         C::Wait {
             status,

@@ -136,10 +136,7 @@ pub fn run(ctx: &mut Ctx, cmd: FloatingIpCmd) -> Result<(), Fail> {
         }
         FloatingIpCmd::Actions { view, ips } => {
             let targets = unique(ips).map(ActionTarget::FloatingIp);
-            view.print(ctx, targets, |client, t| match t {
-                ActionTarget::FloatingIp(ip) => Box::new(client.fetch_all_floating_ip_actions(ip)),
-                _ => Box::new(std::iter::empty()),
-            })
+            view.print(ctx, targets)
         }
         FloatingIpCmd::Wait { ips } => {
             wait_current_actions(ctx, unique(ips).map(ActionTarget::FloatingIp))

@@ -155,10 +155,7 @@ pub fn run(ctx: &mut Ctx, cmd: ImageCmd) -> Result<(), Fail> {
         ImageCmd::Actions { view, sel } => {
             let found = images(ctx, &sel)?;
             let targets = found.iter().map(|i| ActionTarget::Image(i.id));
-            view.print(ctx, targets, |client, t| match t {
-                ActionTarget::Image(id) => Box::new(client.fetch_all_image_actions(id)),
-                _ => Box::new(std::iter::empty()),
-            })
+            view.print(ctx, targets)
         }
         ImageCmd::Wait(sel) => {
             let found = images(ctx, &sel)?;
