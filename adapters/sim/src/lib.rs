@@ -48,6 +48,7 @@
 
 mod api;
 mod catalog;
+mod cloud;
 mod config;
 mod faults;
 mod model;

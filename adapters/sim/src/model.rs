@@ -1,21 +1,18 @@
-//! The sans-IO model: state, time, and `handle(request, now) -> served`.
+//! The sans-IO model, [`Sim`]: `handle(request, now) -> served`. It runs
+//! the events due by `now`, checks the token, the rate budget and the
+//! faults, hands the request to its route's handler on the [`Cloud`], and
+//! writes the response's headers and the statistics.
 
-use std::collections::{BTreeMap, BTreeSet};
-use std::net::Ipv4Addr;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use chrono::{DateTime, SecondsFormat, Utc};
 use http::header::{HeaderName, HeaderValue, AUTHORIZATION, CONTENT_TYPE, DATE, HOST, RETRY_AFTER};
 use http::{Request, Response, StatusCode};
 
-use crate::catalog::Catalog;
+use crate::cloud::{Cloud, Event};
 use crate::config::{Fault, SimConfig};
-use crate::faults::{Faults, Rng};
+use crate::faults::Faults;
 use crate::ratelimit::{Budget, Quota, Verdict};
-use crate::resources::{
-    Action, ActionStatus, Domain, Droplet, Effect, FloatingIp, Image, Region, SshKey,
-};
+use crate::resources::{ActionStatus, Effect};
 use crate::routes::{self, Found};
 use crate::stats::Stats;
 use crate::wire::{error_body, parse_query, ApiError, ApiResult, Ctx};
@@ -43,38 +40,6 @@ pub enum Delivery {
     /// The headers (with the full `Content-Length`) and the first half of
     /// the body are sent, then the connection is closed.
     Truncated,
-}
-
-/// What happens at a moment of the model's clock.
-#[derive(Debug, Clone, Copy)]
-pub(crate) enum Event {
-    /// An action ends.
-    Complete(u64),
-    /// A droplet with backups enabled is backed up.
-    Backup(u64),
-}
-
-/// Everything the account holds.
-#[derive(Debug, Default)]
-pub(crate) struct State {
-    pub droplets: BTreeMap<u64, Droplet>,
-    /// The catalog's public images and the user's own.
-    pub images: BTreeMap<u64, Image>,
-    pub actions: BTreeMap<u64, Action>,
-    pub keys: BTreeMap<u64, SshKey>,
-    pub domains: BTreeMap<String, Domain>,
-    pub floating_ips: BTreeMap<Ipv4Addr, FloatingIp>,
-    pub tags: BTreeSet<String>,
-    /// Pending events, in time order (the second key keeps insertion order).
-    pub events: BTreeMap<(Instant, u64), Event>,
-    pub next_event: u64,
-    pub next_droplet: u64,
-    pub next_action: u64,
-    pub next_image: u64,
-    pub next_key: u64,
-    pub next_record: u64,
-    /// Addresses handed out so far (droplets and floating IPs).
-    pub addresses: u32,
 }
 
 /// A simulated DigitalOcean account: feed it requests with the time they
@@ -111,19 +76,13 @@ pub(crate) struct State {
 /// ```
 #[derive(Debug)]
 pub struct Sim {
-    pub(crate) cfg: SimConfig,
-    pub(crate) catalog: Catalog,
-    pub(crate) st: State,
-    pub(crate) rng: Rng,
-    origin: Instant,
-    start: DateTime<Utc>,
+    /// The account the requests act on.
+    cloud: Cloud,
     budget: Budget,
     faults: Faults,
     stats: Stats,
     /// The `Date` header of the current second.
     date: (i64, HeaderValue),
-    pub(crate) account_uuid: String,
-    pub(crate) project_id: String,
 }
 
 impl Sim {
@@ -131,44 +90,17 @@ impl Sim {
     /// is `config.start_time`), holding `config.seed_droplets` active
     /// droplets.
     pub fn new(config: SimConfig, now: Instant) -> Sim {
-        let catalog = Catalog::new();
-        let st = State {
-            images: catalog
-                .public_images()
-                .into_iter()
-                .map(|i| (i.id, i))
-                .collect(),
-            next_droplet: 500_000_001,
-            next_action: 2_000_000_001,
-            next_image: 170_000_001,
-            next_key: 41_000_001,
-            next_record: 300_000_001,
-            ..State::default()
-        };
-        let mut rng = Rng::new(config.seed);
-        let account_uuid = format!(
-            "{:016x}{:016x}{:08x}",
-            rng.next_u64(),
-            rng.next_u64(),
-            rng.next_u64() >> 32
-        );
-        let project_id = rng.uuid();
-        let start = DateTime::<Utc>::from(config.start_time);
+        let budget = Budget::new(config.rate_per_minute, config.rate_per_hour);
+        let faults = Faults::new(config.faults.clone());
         let mut sim = Sim {
-            budget: Budget::new(config.rate_per_minute, config.rate_per_hour),
-            faults: Faults::new(config.faults.clone()),
-            cfg: config,
-            catalog,
-            st,
-            rng,
-            origin: now,
-            start,
+            cloud: Cloud::new(config, now),
+            budget,
+            faults,
             stats: Stats::default(),
             date: (i64::MIN, HeaderValue::from_static("")),
-            account_uuid,
-            project_id,
         };
-        sim.seed(now);
+        sim.cloud.seed(now);
+        sim.advance(now);
         sim
     }
 
@@ -184,7 +116,7 @@ impl Sim {
 
     /// The configuration.
     pub fn config(&self) -> &SimConfig {
-        &self.cfg
+        &self.cloud.cfg
     }
 
     /// Answers one request arriving at `now`. The request's URI may be a
@@ -192,7 +124,7 @@ impl Sim {
     /// `Host` header, else the URI's origin.
     pub fn handle<B: AsRef<[u8]>>(&mut self, req: &Request<B>, now: Instant) -> Served {
         self.advance(now);
-        let request_id = self.rng.uuid();
+        let request_id = self.cloud.rng.uuid();
         let method = req.method().as_str();
         let found = routes::find(method, req.uri().path());
         let key = match &found {
@@ -224,7 +156,7 @@ impl Sim {
             out.result = Err(ApiError::new(401, "Unable to authenticate you"));
             return;
         };
-        if !self.cfg.tokens.is_empty() && !self.cfg.tokens.iter().any(|t| t == token) {
+        if !self.cloud.cfg.tokens.is_empty() && !self.cloud.cfg.tokens.iter().any(|t| t == token) {
             out.result = Err(ApiError::new(401, "Unable to authenticate you"));
             return;
         }
@@ -237,7 +169,7 @@ impl Sim {
                 return;
             }
         }
-        let decision = self.faults.decide(key, &mut self.rng);
+        let decision = self.faults.decide(key, &mut self.cloud.rng);
         out.delay = decision.delay;
         let (route, params) = match found {
             Found::Route(route, params) => (route, params),
@@ -257,12 +189,12 @@ impl Sim {
             body: req.body().as_ref(),
         };
         let Some((fault, handled)) = decision.fault else {
-            out.result = (route.run)(self, &ctx);
+            out.result = (route.run)(&mut self.cloud, &ctx);
             return;
         };
         let carried_out = matches!(fault, Fault::Truncate | Fault::Malformed) || handled;
         if carried_out {
-            out.result = (route.run)(self, &ctx);
+            out.result = (route.run)(&mut self.cloud, &ctx);
         }
         match fault {
             Fault::TooManyRequests { retry_after } => {
@@ -322,7 +254,7 @@ impl Sim {
             );
             h.insert(
                 HeaderName::from_static("ratelimit-reset"),
-                self.unix(q.reset).into(),
+                self.cloud.unix(q.reset).into(),
             );
         }
         if let Some(s) = out.retry_after {
@@ -339,7 +271,7 @@ impl Sim {
 
     /// The origin for `links`.
     fn origin_of<B>(&self, req: &Request<B>) -> String {
-        if let Some(url) = &self.cfg.public_url {
+        if let Some(url) = &self.cloud.cfg.public_url {
             return url.trim_end_matches('/').to_owned();
         }
         if let Some(host) = req.headers().get(HOST).and_then(|h| h.to_str().ok()) {
@@ -351,23 +283,8 @@ impl Sim {
         }
     }
 
-    /// Seconds since the epoch at `at`.
-    pub(crate) fn unix(&self, at: Instant) -> i64 {
-        self.wall(at).timestamp()
-    }
-
-    fn wall(&self, at: Instant) -> DateTime<Utc> {
-        let since = at.saturating_duration_since(self.origin);
-        self.start + chrono::Duration::from_std(since).unwrap_or_default()
-    }
-
-    /// `at` as DigitalOcean writes times: `2026-01-01T00:00:00Z`.
-    pub(crate) fn stamp(&self, at: Instant) -> String {
-        self.wall(at).to_rfc3339_opts(SecondsFormat::Secs, true)
-    }
-
     fn date_header(&mut self, now: Instant) -> HeaderValue {
-        let wall = self.wall(now);
+        let wall = self.cloud.wall(now);
         if self.date.0 != wall.timestamp() {
             let text = wall.format("%a, %d %b %Y %H:%M:%S GMT").to_string();
             self.date = (
@@ -379,8 +296,8 @@ impl Sim {
     }
 
     /// Runs every event due by `now`, in time order.
-    pub(crate) fn advance(&mut self, now: Instant) {
-        while let Some(entry) = self.st.events.first_entry() {
+    fn advance(&mut self, now: Instant) {
+        while let Some(entry) = self.cloud.st.events.first_entry() {
             let (at, _) = *entry.key();
             if at > now {
                 break;
@@ -388,55 +305,16 @@ impl Sim {
             let event = entry.remove();
             match event {
                 Event::Complete(id) => self.complete_action(id, at),
-                Event::Backup(id) => self.backup(id, at),
+                Event::Backup(id) => self.cloud.backup(id, at),
             }
         }
     }
 
-    pub(crate) fn schedule(&mut self, at: Instant, event: Event) {
-        self.st.next_event += 1;
-        self.st.events.insert((at, self.st.next_event), event);
-    }
-
-    /// Starts an action that ends after `delay`: `errored` if configured
-    /// so, else `completed` with its effect.
-    #[allow(clippy::too_many_arguments)]
-    pub(crate) fn start_action(
-        &mut self,
-        now: Instant,
-        delay: Duration,
-        kind: &str,
-        resource_type: &'static str,
-        resource_id: u64,
-        region: Option<Arc<Region>>,
-        effect: Effect,
-    ) -> u64 {
-        let id = self.st.next_action;
-        self.st.next_action += 1;
-        let fails = kind != "create"
-            && (self.cfg.failing_actions.iter().any(|k| k == kind)
-                || self.rng.chance(self.cfg.action_error_rate));
-        let action = Action {
-            id,
-            status: ActionStatus::InProgress,
-            kind: kind.to_owned(),
-            started_at: self.stamp(now),
-            completed_at: None,
-            resource_id,
-            resource_type,
-            region_slug: region.as_ref().map(|r| r.slug),
-            region,
-            effect,
-            fails,
-        };
-        self.st.actions.insert(id, action);
-        self.schedule(now + delay, Event::Complete(id));
-        id
-    }
-
+    /// Ends an action: `errored`, or `completed` with its effect.
     fn complete_action(&mut self, id: u64, at: Instant) {
-        let stamp = self.stamp(at);
-        let Some(action) = self.st.actions.get_mut(&id) else {
+        let cloud = &mut self.cloud;
+        let stamp = cloud.stamp(at);
+        let Some(action) = cloud.st.actions.get_mut(&id) else {
             return;
         };
         action.completed_at = Some(stamp);
@@ -448,9 +326,9 @@ impl Sim {
         let (rtype, rid, fails) = (action.resource_type, action.resource_id, action.fails);
         let effect = std::mem::replace(&mut action.effect, Effect::None);
         match rtype {
-            "droplet" => self.finish_droplet_action(rid, id, effect, fails, at),
-            "image" => self.finish_image_action(rid, id, effect, fails),
-            _ => self.finish_floating_ip_action(rid, id, effect, fails),
+            "droplet" => cloud.finish_droplet_action(rid, id, effect, fails, at),
+            "image" => cloud.finish_image_action(rid, id, effect, fails),
+            _ => cloud.finish_floating_ip_action(rid, id, effect, fails),
         }
     }
 }

@@ -21,9 +21,9 @@ use hyper_util::rt::TokioIo;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::{AbortHandle, JoinSet};
 
+use crate::config::SimConfig;
 use crate::model::{Delivery, Sim};
 use crate::stats::Stats;
-use crate::SimConfig;
 
 /// Request bodies larger than this close the connection.
 const MAX_BODY: usize = 4 << 20;

@@ -7,7 +7,7 @@ use std::net::{Ipv4Addr, Ipv6Addr};
 use serde::{Deserialize, Serialize};
 
 use super::droplets::valid_name;
-use crate::model::Sim;
+use crate::cloud::Cloud;
 use crate::resources::{Domain, Record};
 use crate::wire::{no_content, one, page, ApiError, ApiResult, Ctx};
 
@@ -97,7 +97,7 @@ fn fqdn(domain: &str, name: &str) -> String {
     }
 }
 
-impl Sim {
+impl Cloud {
     pub(crate) fn list_domains(&mut self, ctx: &Ctx) -> ApiResult {
         let items: Vec<DomainView> = self.st.domains.values().map(Domain::view).collect();
         page(ctx, "domains", &items)
