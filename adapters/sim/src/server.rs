@@ -28,7 +28,8 @@ use crate::stats::Stats;
 /// Request bodies larger than this close the connection.
 const MAX_BODY: usize = 4 << 20;
 
-/// A running simulator on a loopback port.
+/// A running simulator on a loopback port (feature `server`, on by
+/// default).
 ///
 /// Start it on the current tokio runtime with [`SimServer::start`], or on
 /// a thread of its own with [`SimServer::start_blocking`] (for code without
