@@ -127,21 +127,9 @@ impl Cloud {
         let mut add = |kind: &str, data: String| {
             let id = self.st.next_record;
             self.st.next_record += 1;
-            domain.records.insert(
-                id,
-                Record {
-                    id,
-                    kind: kind.to_owned(),
-                    name: "@".into(),
-                    data,
-                    priority: None,
-                    port: None,
-                    ttl: DEFAULT_TTL,
-                    weight: None,
-                    flags: None,
-                    tag: None,
-                },
-            );
+            domain
+                .records
+                .insert(id, new_record(id, kind.to_owned(), "@".into(), data));
         };
         add("SOA", DEFAULT_TTL.to_string());
         for ns in NAME_SERVERS {
@@ -187,18 +175,7 @@ impl Cloud {
                 RECORD_TYPES.join(", ")
             )));
         }
-        let mut record = Record {
-            id: 0,
-            kind,
-            name: String::new(),
-            data: String::new(),
-            priority: None,
-            port: None,
-            ttl: DEFAULT_TTL,
-            weight: None,
-            flags: None,
-            tag: None,
-        };
+        let mut record = new_record(0, kind, String::new(), String::new());
         apply(&mut record, body);
         check(&record)?;
         let id = self.st.next_record;
@@ -264,6 +241,23 @@ impl Cloud {
 
 /// Copies the fields given in a body onto a record; fields a type does
 /// not use stay null.
+/// A record with the default TTL and no priority, port, weight, flags or
+/// tag.
+fn new_record(id: u64, kind: String, name: String, data: String) -> Record {
+    Record {
+        id,
+        kind,
+        name,
+        data,
+        priority: None,
+        port: None,
+        ttl: DEFAULT_TTL,
+        weight: None,
+        flags: None,
+        tag: None,
+    }
+}
+
 fn apply(r: &mut Record, b: RecordBody) {
     let uses = |types: &[&str]| types.contains(&r.kind.as_str());
     let (prio, srv, caa) = (uses(&["MX", "SRV"]), uses(&["SRV"]), uses(&["CAA"]));
