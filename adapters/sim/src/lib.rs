@@ -52,6 +52,7 @@
 //!   Stoplight Prism's validating proxy in front of a [`SimServer`], for
 //!   test suites.
 //!
+// Without `server` there is no `SimServer`: its links lead to the features.
 #![cfg_attr(
     not(feature = "server"),
     doc = "[`SimServer`]: #features\n[`SimServer::start`]: #features\n[`SimServer::start_blocking`]: #features"
