@@ -29,8 +29,8 @@ impl OfflineTransport {
         OfflineTransport::new(
             Offline::new(move |req, now| {
                 let reply = sim.handle(req, now);
-                let answer = match reply.transport {
-                    doapi_sim::Transport::Deliver => Ok(reply.response),
+                let answer = match reply.delivery {
+                    doapi_sim::Delivery::Whole => Ok(reply.response),
                     // Dropped or cut short after the request arrived.
                     _ => Err(TransportErrorKind::Io),
                 };

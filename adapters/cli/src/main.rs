@@ -2,9 +2,13 @@
 //! output and exit codes are described in this crate's README.
 #![forbid(unsafe_code)]
 
-mod droplet;
+mod act;
+mod args;
+mod cmd;
+mod ctx;
 mod fail;
-mod others;
+mod input;
+mod keyed;
 mod out;
 mod resolve;
 mod token;
@@ -15,9 +19,10 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand;
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser};
 use doapi_blocking::{Client, ConfigBuilder, Limits};
 
+use crate::ctx::Ctx;
 use crate::fail::Fail;
 use crate::out::Out;
 use crate::resolve::Resolver;
@@ -34,7 +39,7 @@ struct Cli {
     #[command(flatten)]
     global: Global,
     #[command(subcommand)]
-    command: Command,
+    command: cmd::Command,
 }
 
 /// Options every command takes.
@@ -67,53 +72,6 @@ struct Global {
     /// One line of JSON per object instead of a pretty array.
     #[arg(long, global = true)]
     compact: bool,
-}
-
-#[derive(Subcommand)]
-enum Command {
-    /// Droplets: show, create, delete, act on, wait for.
-    #[command(subcommand)]
-    Droplet(droplet::DropletCmd),
-    /// Images: show, rename, delete, transfer, convert.
-    #[command(subcommand)]
-    Image(others::ImageCmd),
-    /// Actions: show, wait for, and the resources they are about.
-    #[command(subcommand)]
-    Action(others::ActionCmd),
-    /// SSH keys: show, register, rename, delete.
-    #[command(subcommand)]
-    SshKey(others::SshKeyCmd),
-    /// Domains and their records.
-    #[command(subcommand)]
-    Domain(others::DomainCmd),
-    /// Floating IPs: show, reserve, assign, unassign, release.
-    #[command(subcommand)]
-    FloatingIp(others::FloatingIpCmd),
-    /// Tags: show, create, delete.
-    #[command(subcommand)]
-    Tag(others::TagCmd),
-    /// Regions.
-    #[command(subcommand)]
-    Region(others::ShowOnly),
-    /// Droplet sizes.
-    #[command(subcommand)]
-    Size(others::ShowOnly),
-    /// The account.
-    #[command(subcommand)]
-    Account(others::ShowOnly),
-    /// Any API call.
-    Request(others::RequestArgs),
-}
-
-/// What a command works with: the client, stdout, the listings fetched so
-/// far.
-pub struct Ctx {
-    /// The client.
-    pub client: Client,
-    /// Where results go.
-    pub out: Out,
-    /// Identifier resolution, with its listings.
-    pub names: Resolver,
 }
 
 fn seconds(text: &str) -> Result<Duration, String> {
@@ -155,28 +113,7 @@ fn run(cli: Cli) -> Result<(), Fail> {
         out: Out::stdout(cli.global.compact),
         names: Resolver::default(),
     };
-    match cli.command {
-        Command::Droplet(c) => droplet::run(&mut ctx, c),
-        Command::Image(c) => others::image(&mut ctx, c),
-        Command::Action(c) => others::action(&mut ctx, c),
-        Command::SshKey(c) => others::ssh_key(&mut ctx, c),
-        Command::Domain(c) => others::domain(&mut ctx, c),
-        Command::FloatingIp(c) => others::floating_ip(&mut ctx, c),
-        Command::Tag(c) => others::tag(&mut ctx, c),
-        Command::Region(others::ShowOnly::Show) => {
-            let regions = ctx.client.fetch_all_regions();
-            ctx.out.stream(regions)
-        }
-        Command::Size(others::ShowOnly::Show) => {
-            let sizes = ctx.client.fetch_all_sizes();
-            ctx.out.stream(sizes)
-        }
-        Command::Account(others::ShowOnly::Show) => {
-            let account = ctx.client.fetch_account()?;
-            ctx.out.one(&account)
-        }
-        Command::Request(r) => others::request(&mut ctx, r),
-    }
+    cmd::run(&mut ctx, cli.command)
 }
 
 /// clap's message for a usage error, on one line: its first paragraph,

@@ -40,8 +40,8 @@ impl Out {
     }
 
     /// Starts a list whose items are printed (and flushed) as they come.
-    pub fn list(&mut self) -> List<'_> {
-        List {
+    pub fn list(&mut self) -> PrintedList<'_> {
+        PrintedList {
             out: self,
             first: true,
         }
@@ -74,13 +74,13 @@ impl Out {
     }
 }
 
-/// A list being printed; [`List::end`] closes it.
-pub struct List<'a> {
+/// A list being printed; [`PrintedList::end`] closes it.
+pub struct PrintedList<'a> {
     out: &'a mut Out,
     first: bool,
 }
 
-impl List<'_> {
+impl PrintedList<'_> {
     /// Prints one item.
     pub fn item<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Fail> {
         let w = &mut self.out.w;

@@ -4,17 +4,15 @@
 
 use std::collections::HashSet;
 
-use doapi_blocking::models::{Droplet, Image, SshKey};
+use doapi_blocking::models::{Droplet, HasId, Image, SshKey};
 use doapi_blocking::{Client, Error};
 
 use crate::fail::Fail;
 
 /// A resource the command line names by id, name and maybe another key.
-pub trait Named: Clone {
+pub trait Named: Clone + HasId {
     /// What it is called in messages.
     const KIND: &'static str;
-    /// Its id.
-    fn id(&self) -> u64;
     /// Whether `label` names it by name (or slug).
     fn is_named(&self, label: &str) -> bool;
     /// Fetches it directly when `label` has the form of a direct key (an
@@ -26,9 +24,6 @@ pub trait Named: Clone {
 
 impl Named for Droplet {
     const KIND: &'static str = "droplet";
-    fn id(&self) -> u64 {
-        self.id
-    }
     fn is_named(&self, label: &str) -> bool {
         self.name == label
     }
@@ -43,9 +38,6 @@ impl Named for Droplet {
 
 impl Named for Image {
     const KIND: &'static str = "image";
-    fn id(&self) -> u64 {
-        self.id
-    }
     fn is_named(&self, label: &str) -> bool {
         self.name.as_deref() == Some(label) || self.slug.as_deref() == Some(label)
     }
@@ -66,9 +58,6 @@ impl Named for Image {
 
 impl Named for SshKey {
     const KIND: &'static str = "SSH key";
-    fn id(&self) -> u64 {
-        self.id
-    }
     fn is_named(&self, label: &str) -> bool {
         self.name == label
     }

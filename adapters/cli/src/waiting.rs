@@ -37,7 +37,7 @@ where
                 done.fetch_add(1, Ordering::Relaxed);
             }
             Err(Error::WaitTimeout(states)) => {
-                list.items(states.pending.iter().map(last_seen))?;
+                list.items(states.pending.iter().map(state_json))?;
                 list.end()?;
                 let secs = start.elapsed().as_secs_f64();
                 return Err(Fail::Timeout(format!(
@@ -46,7 +46,7 @@ where
                 )));
             }
             Err(Error::Cancelled(states)) => {
-                list.items(states.pending.iter().map(last_seen))?;
+                list.items(states.pending.iter().map(state_json))?;
                 list.end()?;
                 return Err(Fail::Interrupted(format!(
                     "interrupted: {}",
@@ -90,25 +90,25 @@ fn label(state: &TargetState) -> String {
     }
 }
 
-/// A target's last known state, printed like the finished ones: the
-/// object, or its id when it was never seen.
+/// What a wait last showed of a target, as it is printed (like the
+/// finished ones): the object, or its id when it was never seen.
 #[derive(Serialize)]
 #[serde(untagged)]
-enum LastSeen<'a> {
+enum StateJson<'a> {
     Droplet(&'a Droplet),
     Action(&'a Action),
     Id { id: u64 },
 }
 
-fn last_seen(state: &TargetState) -> LastSeen<'_> {
+fn state_json(state: &TargetState) -> StateJson<'_> {
     match state {
-        TargetState::Droplet(d) => LastSeen::Droplet(d),
-        TargetState::Action(a) => LastSeen::Action(a),
+        TargetState::Droplet(d) => StateJson::Droplet(d),
+        TargetState::Action(a) => StateJson::Action(a),
         TargetState::Object(o) => match &o.action {
-            Some(a) => LastSeen::Action(a),
-            None => LastSeen::Id { id: state.id() },
+            Some(a) => StateJson::Action(a),
+            None => StateJson::Id { id: state.id() },
         },
-        _ => LastSeen::Id { id: state.id() },
+        _ => StateJson::Id { id: state.id() },
     }
 }
 
@@ -206,7 +206,7 @@ mod tests {
             summary(&many),
             "0 of 12 finished; still pending: 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, and 2 more"
         );
-        let json = serde_json::to_value(last_seen(&states.pending[0])).expect("json");
+        let json = serde_json::to_value(state_json(&states.pending[0])).expect("json");
         assert_eq!(json, serde_json::json!({"id": 2}));
     }
 }

@@ -1,78 +1,45 @@
-//! The sans-IO model: state, time, and `handle(request, now) -> reply`.
+//! The sans-IO model, [`Sim`]: `handle(request, now) -> served`. It runs
+//! the events due by `now`, checks the token, the rate budget and the
+//! faults, hands the request to its route's handler on the [`Cloud`], and
+//! writes the response's headers and the statistics.
 
-use std::collections::{BTreeMap, BTreeSet};
-use std::net::Ipv4Addr;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use chrono::{DateTime, SecondsFormat, Utc};
 use http::header::{HeaderName, HeaderValue, AUTHORIZATION, CONTENT_TYPE, DATE, HOST, RETRY_AFTER};
 use http::{Request, Response, StatusCode};
 
-use crate::catalog::Catalog;
+use crate::cloud::{Cloud, Event};
 use crate::config::{Fault, SimConfig};
-use crate::faults::{Faults, Rng};
+use crate::faults::Faults;
 use crate::ratelimit::{Budget, Quota, Verdict};
-use crate::resources::{
-    Action, ActionStatus, Domain, Droplet, Effect, FloatingIp, Image, Region, SshKey,
-};
+use crate::resources::{ActionStatus, Effect};
 use crate::routes::{self, Found};
 use crate::stats::Stats;
 use crate::wire::{error_body, parse_query, ApiError, ApiResult, Ctx};
 
-/// What the model answers to one request.
+/// What the model serves for one request: the response, when to send it
+/// and how it reaches the client.
 #[derive(Debug)]
-pub struct Reply {
+pub struct Served {
     /// The response, with every header DigitalOcean sends.
     pub response: Response<Vec<u8>>,
     /// How long to wait before sending it (injected latency).
     pub delay: Duration,
     /// How the response reaches the client.
-    pub transport: Transport,
+    pub delivery: Delivery,
 }
 
-/// How a reply reaches the client: whole, not at all, or cut short.
+/// How a served response reaches the client: whole, not at all, or cut
+/// short.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Transport {
+pub enum Delivery {
     /// Sent whole.
-    Deliver,
+    Whole,
     /// The connection is closed without sending anything.
-    Drop,
+    Dropped,
     /// The headers (with the full `Content-Length`) and the first half of
     /// the body are sent, then the connection is closed.
-    Truncate,
-}
-
-/// What happens at a moment of the model's clock.
-#[derive(Debug, Clone, Copy)]
-pub(crate) enum Event {
-    /// An action ends.
-    Complete(u64),
-    /// A droplet with backups enabled is backed up.
-    Backup(u64),
-}
-
-/// Everything the account holds.
-#[derive(Debug, Default)]
-pub(crate) struct State {
-    pub droplets: BTreeMap<u64, Droplet>,
-    /// The catalog's public images and the user's own.
-    pub images: BTreeMap<u64, Image>,
-    pub actions: BTreeMap<u64, Action>,
-    pub keys: BTreeMap<u64, SshKey>,
-    pub domains: BTreeMap<String, Domain>,
-    pub floating_ips: BTreeMap<Ipv4Addr, FloatingIp>,
-    pub tags: BTreeSet<String>,
-    /// Pending events, in time order (the second key keeps insertion order).
-    pub events: BTreeMap<(Instant, u64), Event>,
-    pub next_event: u64,
-    pub next_droplet: u64,
-    pub next_action: u64,
-    pub next_image: u64,
-    pub next_key: u64,
-    pub next_record: u64,
-    /// Addresses handed out so far (droplets and floating IPs).
-    pub addresses: u32,
+    Truncated,
 }
 
 /// A simulated DigitalOcean account: feed it requests with the time they
@@ -95,33 +62,27 @@ pub(crate) struct State {
 ///     .header("authorization", "Bearer t")
 ///     .body(br#"{"name":"web-1","size":"s-1vcpu-1gb","image":"ubuntu-22-04-x64","region":"nyc3"}"#.to_vec())
 ///     .unwrap();
-/// let reply = sim.handle(&create, t0);
-/// assert_eq!(reply.response.status(), 202);
-/// let body: serde_json::Value = serde_json::from_slice(reply.response.body()).unwrap();
+/// let served = sim.handle(&create, t0);
+/// assert_eq!(served.response.status(), 202);
+/// let body: serde_json::Value = serde_json::from_slice(served.response.body()).unwrap();
 /// let id = body["droplet"]["id"].as_u64().unwrap();
 /// assert_eq!(body["droplet"]["status"], "new");
 ///
 /// // One boot delay (1 s by default) later, it is active.
-/// let reply = sim.handle(&get(&format!("/v2/droplets/{id}")), t0 + Duration::from_secs(1));
-/// let body: serde_json::Value = serde_json::from_slice(reply.response.body()).unwrap();
+/// let served = sim.handle(&get(&format!("/v2/droplets/{id}")), t0 + Duration::from_secs(1));
+/// let body: serde_json::Value = serde_json::from_slice(served.response.body()).unwrap();
 /// assert_eq!(body["droplet"]["status"], "active");
 /// assert_eq!(sim.stats().requests_to("GET /v2/droplets/{id}"), 1);
 /// ```
 #[derive(Debug)]
 pub struct Sim {
-    pub(crate) cfg: SimConfig,
-    pub(crate) catalog: Catalog,
-    pub(crate) st: State,
-    pub(crate) rng: Rng,
-    origin: Instant,
-    start: DateTime<Utc>,
+    /// The account the requests act on.
+    cloud: Cloud,
     budget: Budget,
     faults: Faults,
     stats: Stats,
     /// The `Date` header of the current second.
     date: (i64, HeaderValue),
-    pub(crate) account_uuid: String,
-    pub(crate) project_id: String,
 }
 
 impl Sim {
@@ -129,44 +90,17 @@ impl Sim {
     /// is `config.start_time`), holding `config.seed_droplets` active
     /// droplets.
     pub fn new(config: SimConfig, now: Instant) -> Sim {
-        let catalog = Catalog::new();
-        let st = State {
-            images: catalog
-                .public_images()
-                .into_iter()
-                .map(|i| (i.id, i))
-                .collect(),
-            next_droplet: 500_000_001,
-            next_action: 2_000_000_001,
-            next_image: 170_000_001,
-            next_key: 41_000_001,
-            next_record: 300_000_001,
-            ..State::default()
-        };
-        let mut rng = Rng::new(config.seed);
-        let account_uuid = format!(
-            "{:016x}{:016x}{:08x}",
-            rng.next_u64(),
-            rng.next_u64(),
-            rng.next_u64() >> 32
-        );
-        let project_id = rng.uuid();
-        let start = DateTime::<Utc>::from(config.start_time);
+        let budget = Budget::new(config.rate_per_minute, config.rate_per_hour);
+        let faults = Faults::new(config.faults.clone());
         let mut sim = Sim {
-            budget: Budget::new(config.rate_per_minute, config.rate_per_hour),
-            faults: Faults::new(config.faults.clone()),
-            cfg: config,
-            catalog,
-            st,
-            rng,
-            origin: now,
-            start,
+            cloud: Cloud::new(config, now),
+            budget,
+            faults,
             stats: Stats::default(),
             date: (i64::MIN, HeaderValue::from_static("")),
-            account_uuid,
-            project_id,
         };
-        sim.seed(now);
+        sim.cloud.seed(now);
+        sim.advance(now);
         sim
     }
 
@@ -182,15 +116,15 @@ impl Sim {
 
     /// The configuration.
     pub fn config(&self) -> &SimConfig {
-        &self.cfg
+        &self.cloud.cfg
     }
 
     /// Answers one request arriving at `now`. The request's URI may be a
     /// path or an absolute URL; `links` use `config.public_url`, else the
     /// `Host` header, else the URI's origin.
-    pub fn handle<B: AsRef<[u8]>>(&mut self, req: &Request<B>, now: Instant) -> Reply {
+    pub fn handle<B: AsRef<[u8]>>(&mut self, req: &Request<B>, now: Instant) -> Served {
         self.advance(now);
-        let request_id = self.rng.uuid();
+        let request_id = self.cloud.rng.uuid();
         let method = req.method().as_str();
         let found = routes::find(method, req.uri().path());
         let key = match &found {
@@ -202,7 +136,7 @@ impl Sim {
             quota: None,
             retry_after: None,
             delay: Duration::ZERO,
-            transport: Transport::Deliver,
+            delivery: Delivery::Whole,
             malformed: false,
         };
         self.respond(req, now, &key, found, &mut out);
@@ -222,7 +156,7 @@ impl Sim {
             out.result = Err(ApiError::new(401, "Unable to authenticate you"));
             return;
         };
-        if !self.cfg.tokens.is_empty() && !self.cfg.tokens.iter().any(|t| t == token) {
+        if !self.cloud.cfg.tokens.is_empty() && !self.cloud.cfg.tokens.iter().any(|t| t == token) {
             out.result = Err(ApiError::new(401, "Unable to authenticate you"));
             return;
         }
@@ -235,7 +169,7 @@ impl Sim {
                 return;
             }
         }
-        let decision = self.faults.decide(key, &mut self.rng);
+        let decision = self.faults.decide(key, &mut self.cloud.rng);
         out.delay = decision.delay;
         let (route, params) = match found {
             Found::Route(route, params) => (route, params),
@@ -255,12 +189,12 @@ impl Sim {
             body: req.body().as_ref(),
         };
         let Some((fault, handled)) = decision.fault else {
-            out.result = (route.run)(self, &ctx);
+            out.result = (route.run)(&mut self.cloud, &ctx);
             return;
         };
         let carried_out = matches!(fault, Fault::Truncate | Fault::Malformed) || handled;
         if carried_out {
-            out.result = (route.run)(self, &ctx);
+            out.result = (route.run)(&mut self.cloud, &ctx);
         }
         match fault {
             Fault::TooManyRequests { retry_after } => {
@@ -274,15 +208,15 @@ impl Sim {
             Fault::Status { status } => {
                 out.result = Err(ApiError::new(status, "The request could not be processed."));
             }
-            Fault::Drop => out.transport = Transport::Drop,
-            Fault::Truncate => out.transport = Transport::Truncate,
+            Fault::Drop => out.delivery = Delivery::Dropped,
+            Fault::Truncate => out.delivery = Delivery::Truncated,
             Fault::Malformed => out.malformed = true,
             Fault::Latency(_) => {}
         }
     }
 
     /// The response with its headers; counts it in the statistics.
-    fn render(&mut self, out: Outcome, key: &str, request_id: &str, now: Instant) -> Reply {
+    fn render(&mut self, out: Outcome, key: &str, request_id: &str, now: Instant) -> Served {
         let (status, mut body) = match out.result {
             Ok(a) => (a.status, a.body),
             Err(e) => {
@@ -320,24 +254,24 @@ impl Sim {
             );
             h.insert(
                 HeaderName::from_static("ratelimit-reset"),
-                self.unix(q.reset).into(),
+                self.cloud.unix(q.reset).into(),
             );
         }
         if let Some(s) = out.retry_after {
             h.insert(RETRY_AFTER, s.into());
         }
-        let delivered = out.transport == Transport::Deliver;
+        let delivered = out.delivery == Delivery::Whole;
         self.stats.record(key, delivered.then_some(status.as_u16()));
-        Reply {
+        Served {
             response,
             delay: out.delay,
-            transport: out.transport,
+            delivery: out.delivery,
         }
     }
 
     /// The origin for `links`.
     fn origin_of<B>(&self, req: &Request<B>) -> String {
-        if let Some(url) = &self.cfg.public_url {
+        if let Some(url) = &self.cloud.cfg.public_url {
             return url.trim_end_matches('/').to_owned();
         }
         if let Some(host) = req.headers().get(HOST).and_then(|h| h.to_str().ok()) {
@@ -349,23 +283,8 @@ impl Sim {
         }
     }
 
-    /// Seconds since the epoch at `at`.
-    pub(crate) fn unix(&self, at: Instant) -> i64 {
-        self.wall(at).timestamp()
-    }
-
-    fn wall(&self, at: Instant) -> DateTime<Utc> {
-        let since = at.saturating_duration_since(self.origin);
-        self.start + chrono::Duration::from_std(since).unwrap_or_default()
-    }
-
-    /// `at` as DigitalOcean writes times: `2026-01-01T00:00:00Z`.
-    pub(crate) fn stamp(&self, at: Instant) -> String {
-        self.wall(at).to_rfc3339_opts(SecondsFormat::Secs, true)
-    }
-
     fn date_header(&mut self, now: Instant) -> HeaderValue {
-        let wall = self.wall(now);
+        let wall = self.cloud.wall(now);
         if self.date.0 != wall.timestamp() {
             let text = wall.format("%a, %d %b %Y %H:%M:%S GMT").to_string();
             self.date = (
@@ -377,8 +296,8 @@ impl Sim {
     }
 
     /// Runs every event due by `now`, in time order.
-    pub(crate) fn advance(&mut self, now: Instant) {
-        while let Some(entry) = self.st.events.first_entry() {
+    fn advance(&mut self, now: Instant) {
+        while let Some(entry) = self.cloud.st.events.first_entry() {
             let (at, _) = *entry.key();
             if at > now {
                 break;
@@ -386,55 +305,16 @@ impl Sim {
             let event = entry.remove();
             match event {
                 Event::Complete(id) => self.complete_action(id, at),
-                Event::Backup(id) => self.backup(id, at),
+                Event::Backup(id) => self.cloud.backup(id, at),
             }
         }
     }
 
-    pub(crate) fn schedule(&mut self, at: Instant, event: Event) {
-        self.st.next_event += 1;
-        self.st.events.insert((at, self.st.next_event), event);
-    }
-
-    /// Starts an action that ends after `delay`: `errored` if configured
-    /// so, else `completed` with its effect.
-    #[allow(clippy::too_many_arguments)]
-    pub(crate) fn start_action(
-        &mut self,
-        now: Instant,
-        delay: Duration,
-        kind: &str,
-        resource_type: &'static str,
-        resource_id: u64,
-        region: Option<Arc<Region>>,
-        effect: Effect,
-    ) -> u64 {
-        let id = self.st.next_action;
-        self.st.next_action += 1;
-        let fails = kind != "create"
-            && (self.cfg.failing_actions.iter().any(|k| k == kind)
-                || self.rng.chance(self.cfg.action_error_rate));
-        let action = Action {
-            id,
-            status: ActionStatus::InProgress,
-            kind: kind.to_owned(),
-            started_at: self.stamp(now),
-            completed_at: None,
-            resource_id,
-            resource_type,
-            region_slug: region.as_ref().map(|r| r.slug),
-            region,
-            effect,
-            fails,
-        };
-        self.st.actions.insert(id, action);
-        self.schedule(now + delay, Event::Complete(id));
-        id
-    }
-
+    /// Ends an action: `errored`, or `completed` with its effect.
     fn complete_action(&mut self, id: u64, at: Instant) {
-        let stamp = self.stamp(at);
-        let Some(action) = self.st.actions.get_mut(&id) else {
+        let cloud = &mut self.cloud;
+        let stamp = cloud.stamp(at);
+        let Some(action) = cloud.st.actions.get_mut(&id) else {
             return;
         };
         action.completed_at = Some(stamp);
@@ -446,9 +326,9 @@ impl Sim {
         let (rtype, rid, fails) = (action.resource_type, action.resource_id, action.fails);
         let effect = std::mem::replace(&mut action.effect, Effect::None);
         match rtype {
-            "droplet" => self.finish_droplet_action(rid, id, effect, fails, at),
-            "image" => self.finish_image_action(rid, id, effect, fails),
-            _ => self.finish_floating_ip_action(rid, id, effect, fails),
+            "droplet" => cloud.finish_droplet_action(rid, id, effect, fails, at),
+            "image" => cloud.finish_image_action(rid, id, effect, fails),
+            _ => cloud.finish_floating_ip_action(rid, id, effect, fails),
         }
     }
 }
@@ -459,7 +339,7 @@ struct Outcome {
     quota: Option<Quota>,
     retry_after: Option<u64>,
     delay: Duration,
-    transport: Transport,
+    delivery: Delivery,
     malformed: bool,
 }
 

@@ -16,7 +16,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::{SimConfig, SimServer};
+use crate::config::SimConfig;
+use crate::server::SimServer;
 
 /// The shared folder: `$DOAPI_SHARED`, else `shared/` beside the repository.
 pub fn shared_dir() -> PathBuf {

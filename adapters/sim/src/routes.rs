@@ -1,11 +1,11 @@
 //! The route table: every operation the simulator serves, by method and
 //! path template. The template is also the route's name in the statistics.
 
-use crate::model::Sim;
+use crate::cloud::Cloud;
 use crate::wire::{decode, ApiResult, Ctx};
 
-/// A handler: the model and the request, to an answer.
-pub(crate) type Handler = fn(&mut Sim, &Ctx) -> ApiResult;
+/// A handler: the account and the request, to an answer.
+pub(crate) type Handler = fn(&mut Cloud, &Ctx) -> ApiResult;
 
 /// One route: `"<METHOD> <template>"` and its handler. In templates,
 /// `{id}` is a numeric id and other `{...}` are names, addresses or keys.
@@ -16,7 +16,7 @@ pub(crate) struct Route {
 
 macro_rules! routes {
     ($($key:literal => $handler:ident,)*) => {
-        pub(crate) const ROUTES: &[Route] = &[$(Route { key: $key, run: Sim::$handler },)*];
+        pub(crate) const ROUTES: &[Route] = &[$(Route { key: $key, run: Cloud::$handler },)*];
     };
 }
 

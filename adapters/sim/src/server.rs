@@ -21,14 +21,15 @@ use hyper_util::rt::TokioIo;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::{AbortHandle, JoinSet};
 
-use crate::model::{Sim, Transport};
+use crate::config::SimConfig;
+use crate::model::{Delivery, Sim};
 use crate::stats::Stats;
-use crate::SimConfig;
 
 /// Request bodies larger than this close the connection.
 const MAX_BODY: usize = 4 << 20;
 
-/// A running simulator on a loopback port.
+/// A running simulator on a loopback port (feature `server`, on by
+/// default).
 ///
 /// Start it on the current tokio runtime with [`SimServer::start`], or on
 /// a thread of its own with [`SimServer::start_blocking`] (for code without
@@ -184,46 +185,43 @@ async fn serve(stream: TcpStream, sim: Arc<Mutex<Sim>>) {
 /// Returned to hyper to close a connection without (or in the middle of)
 /// an answer.
 #[derive(Debug)]
-struct Dropped;
+struct Hangup;
 
-impl fmt::Display for Dropped {
+impl fmt::Display for Hangup {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("connection dropped by the simulator")
     }
 }
 
-impl StdError for Dropped {}
+impl StdError for Hangup {}
 
-async fn answer(
-    req: Request<Incoming>,
-    sim: Arc<Mutex<Sim>>,
-) -> Result<Response<SimBody>, Dropped> {
+async fn answer(req: Request<Incoming>, sim: Arc<Mutex<Sim>>) -> Result<Response<SimBody>, Hangup> {
     let (parts, body) = req.into_parts();
     let body = Limited::new(body, MAX_BODY)
         .collect()
         .await
-        .map_err(|_| Dropped)?
+        .map_err(|_| Hangup)?
         .to_bytes();
     let req = Request::from_parts(parts, body);
     if req.uri().path().starts_with("/_sim/") {
         return Ok(control(&req, &sim));
     }
-    let reply = {
+    let served = {
         let mut sim = lock(&sim);
         sim.handle(&req, Instant::now())
     };
-    if !reply.delay.is_zero() {
-        tokio::time::sleep(reply.delay).await;
+    if !served.delay.is_zero() {
+        tokio::time::sleep(served.delay).await;
     }
-    let (mut parts, body) = reply.response.into_parts();
-    match reply.transport {
-        Transport::Deliver => Ok(Response::from_parts(parts, SimBody::whole(body))),
-        Transport::Truncate if !body.is_empty() => {
+    let (mut parts, body) = served.response.into_parts();
+    match served.delivery {
+        Delivery::Whole => Ok(Response::from_parts(parts, SimBody::whole(body))),
+        Delivery::Truncated if !body.is_empty() => {
             parts.headers.insert(CONTENT_LENGTH, body.len().into());
             let half = Bytes::copy_from_slice(&body[..body.len() / 2]);
             Ok(Response::from_parts(parts, SimBody::cut(half)))
         }
-        Transport::Truncate | Transport::Drop => Err(Dropped),
+        Delivery::Truncated | Delivery::Dropped => Err(Hangup),
     }
 }
 
@@ -279,17 +277,17 @@ impl SimBody {
 
 impl Body for SimBody {
     type Data = Bytes;
-    type Error = Dropped;
+    type Error = Hangup;
 
     fn poll_frame(
         mut self: Pin<&mut Self>,
         cx: &mut Context<'_>,
-    ) -> Poll<Option<Result<Frame<Bytes>, Dropped>>> {
+    ) -> Poll<Option<Result<Frame<Bytes>, Hangup>>> {
         if let Some(data) = self.data.take() {
             return Poll::Ready(Some(Ok(Frame::data(data))));
         }
         match &mut self.cut {
-            Some(pause) => pause.as_mut().poll(cx).map(|()| Some(Err(Dropped))),
+            Some(pause) => pause.as_mut().poll(cx).map(|()| Some(Err(Hangup))),
             None => Poll::Ready(None),
         }
     }

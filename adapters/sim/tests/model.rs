@@ -6,7 +6,7 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::{drive_every_operation, fast_config, Driver, InProcess};
-use doapi_sim::{Fault, FaultRule, Reply, Sim, SimConfig, Transport};
+use doapi_sim::{Delivery, Fault, FaultRule, Served, Sim, SimConfig};
 use http::Request;
 use serde_json::{json, Value};
 
@@ -39,7 +39,7 @@ impl H {
         })
     }
 
-    fn reply(&mut self, method: &str, path: &str, body: Option<Value>) -> Reply {
+    fn serve(&mut self, method: &str, path: &str, body: Option<Value>) -> Served {
         let req = Request::builder()
             .method(method)
             .uri(path)
@@ -52,7 +52,7 @@ impl H {
 
     /// Status and JSON body (`null` for an empty body).
     fn call(&mut self, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
-        let r = self.reply(method, path, body);
+        let r = self.serve(method, path, body);
         let status = r.response.status().as_u16();
         let body = r.response.body();
         let value = if body.is_empty() {
@@ -119,7 +119,7 @@ impl H {
     }
 }
 
-fn header(r: &Reply, name: &str) -> String {
+fn header(r: &Served, name: &str) -> String {
     r.response
         .headers()
         .get(name)
@@ -412,11 +412,11 @@ fn actions_are_listed_newest_first() {
 fn delete_answers_204_then_404() {
     let mut h = H::unlimited();
     let id = h.active("web", json!({}));
-    let r = h.reply("DELETE", &format!("/v2/droplets/{id}"), None);
+    let r = h.serve("DELETE", &format!("/v2/droplets/{id}"), None);
     assert_eq!(r.response.status(), 204);
     assert!(r.response.body().is_empty());
     assert!(r.response.headers().get("content-type").is_none());
-    let r = h.reply("GET", &format!("/v2/droplets/{id}"), None);
+    let r = h.serve("GET", &format!("/v2/droplets/{id}"), None);
     assert_eq!(r.response.status(), 404);
     let body: Value = serde_json::from_slice(r.response.body()).unwrap();
     assert_eq!(body["id"], "not_found");
@@ -664,14 +664,14 @@ fn the_budget_limits_each_token_per_minute_and_per_hour() {
     });
     let start = 1_767_225_600u64;
     for left in [4, 3, 2] {
-        let r = h.reply("GET", "/v2/account", None);
+        let r = h.serve("GET", "/v2/account", None);
         assert_eq!(r.response.status(), 200);
         assert_eq!(header(&r, "ratelimit-limit"), "5");
         assert_eq!(header(&r, "ratelimit-remaining"), left.to_string());
         assert_eq!(header(&r, "ratelimit-reset"), (start + 3600).to_string());
         h.wait(Duration::from_secs(10));
     }
-    let r = h.reply("GET", "/v2/account", None);
+    let r = h.serve("GET", "/v2/account", None);
     assert_eq!(r.response.status(), 429);
     assert_eq!(
         header(&r, "retry-after"),
@@ -695,7 +695,7 @@ fn the_budget_limits_each_token_per_minute_and_per_hour() {
     assert_eq!(h.call("GET", "/v2/account", None).0, 200);
     h.wait(Duration::from_secs(60));
     assert_eq!(h.call("GET", "/v2/account", None).0, 200);
-    let r = h.reply("GET", "/v2/account", None);
+    let r = h.serve("GET", "/v2/account", None);
     assert_eq!(r.response.status(), 429, "five in the hour");
     assert_eq!(header(&r, "retry-after"), (3600 - 120).to_string());
     h.wait(Duration::from_secs(3600 - 120));
@@ -706,7 +706,7 @@ fn the_budget_limits_each_token_per_minute_and_per_hour() {
 fn the_budget_can_be_off() {
     let mut h = H::unlimited();
     for _ in 0..300 {
-        let r = h.reply("GET", "/v2/account", None);
+        let r = h.serve("GET", "/v2/account", None);
         assert_eq!(r.response.status(), 200);
         assert!(r.response.headers().get("ratelimit-limit").is_none());
     }
@@ -727,7 +727,7 @@ fn a_429_burst_on_a_schedule() {
     let mut h = faulty(&["429,retry-after=7,from=2,to=3"]);
     let statuses: Vec<u16> = (0..4)
         .map(|_| {
-            let r = h.reply("GET", "/v2/account", None);
+            let r = h.serve("GET", "/v2/account", None);
             if r.response.status() == 429 {
                 assert_eq!(header(&r, "retry-after"), "7");
                 assert_eq!(header(&r, "ratelimit-remaining"), "0");
@@ -798,41 +798,41 @@ fn a_handled_fault_carries_the_request_out() {
 #[test]
 fn latency_drops_and_damaged_bodies() {
     let mut h = faulty(&["latency,ms=200,every=2"]);
-    assert_eq!(h.reply("GET", "/v2/account", None).delay, Duration::ZERO);
+    assert_eq!(h.serve("GET", "/v2/account", None).delay, Duration::ZERO);
     assert_eq!(
-        h.reply("GET", "/v2/account", None).delay,
+        h.serve("GET", "/v2/account", None).delay,
         Duration::from_millis(200)
     );
 
     let mut h = faulty(&["drop,route=GET /v2/account"]);
     assert_eq!(
-        h.reply("GET", "/v2/account", None).transport,
-        Transport::Drop
+        h.serve("GET", "/v2/account", None).delivery,
+        Delivery::Dropped
     );
     assert_eq!(
-        h.reply("GET", "/v2/regions", None).transport,
-        Transport::Deliver
+        h.serve("GET", "/v2/regions", None).delivery,
+        Delivery::Whole
     );
     let stats = h.sim.stats();
     assert_eq!(stats.routes["GET /v2/account"].dropped, 1);
     assert_eq!(stats.routes["GET /v2/regions"].statuses[&200], 1);
 
     let mut h = faulty(&["truncate"]);
-    let r = h.reply("GET", "/v2/account", None);
-    assert_eq!(r.transport, Transport::Truncate);
+    let r = h.serve("GET", "/v2/account", None);
+    assert_eq!(r.delivery, Delivery::Truncated);
     assert!(
         serde_json::from_slice::<Value>(r.response.body()).is_ok(),
         "the server cuts it"
     );
 
     let mut h = faulty(&["malformed"]);
-    let r = h.reply("GET", "/v2/account", None);
+    let r = h.serve("GET", "/v2/account", None);
     assert_eq!(
-        (r.response.status().as_u16(), r.transport),
-        (200, Transport::Deliver)
+        (r.response.status().as_u16(), r.delivery),
+        (200, Delivery::Whole)
     );
     assert!(serde_json::from_slice::<Value>(r.response.body()).is_err());
-    let r = h.reply("DELETE", "/v2/account/keys/1", None);
+    let r = h.serve("DELETE", "/v2/account/keys/1", None);
     assert_eq!(r.response.status(), 404);
     assert!(serde_json::from_slice::<Value>(r.response.body()).is_err());
 }
@@ -849,9 +849,9 @@ fn the_same_seed_and_clock_give_the_same_bytes() {
         for i in 0..30u64 {
             let body = json!({"name": format!("n{i}"), "size": "s-1vcpu-1gb", "image": "ubuntu-22-04-x64"});
             for r in [
-                h.reply("POST", "/v2/droplets", Some(body)),
-                h.reply("GET", "/v2/droplets?per_page=5", None),
-                h.reply(
+                h.serve("POST", "/v2/droplets", Some(body)),
+                h.serve("GET", "/v2/droplets?per_page=5", None),
+                h.serve(
                     "POST",
                     &format!("/v2/droplets/{}/actions", 500_000_001 + i),
                     Some(json!({"type": "reboot"})),

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::IdOrName;
-use crate::model::Sim;
+use crate::cloud::Cloud;
 use crate::resources::{Action, SshKey};
 use crate::wire::{no_content, one, page, ApiError, ApiResult, Ctx};
 
@@ -57,7 +57,7 @@ fn fingerprint(public_key: &str) -> String {
         .join(":")
 }
 
-impl Sim {
+impl Cloud {
     pub(crate) fn get_account(&mut self, _ctx: &Ctx) -> ApiResult {
         let account = Account {
             droplet_limit: self.cfg.droplet_limit,

@@ -7,7 +7,7 @@ use std::net::{Ipv4Addr, Ipv6Addr};
 use serde::{Deserialize, Serialize};
 
 use super::droplets::valid_name;
-use crate::model::Sim;
+use crate::cloud::Cloud;
 use crate::resources::{Domain, Record};
 use crate::wire::{no_content, one, page, ApiError, ApiResult, Ctx};
 
@@ -97,7 +97,7 @@ fn fqdn(domain: &str, name: &str) -> String {
     }
 }
 
-impl Sim {
+impl Cloud {
     pub(crate) fn list_domains(&mut self, ctx: &Ctx) -> ApiResult {
         let items: Vec<DomainView> = self.st.domains.values().map(Domain::view).collect();
         page(ctx, "domains", &items)
@@ -127,21 +127,9 @@ impl Sim {
         let mut add = |kind: &str, data: String| {
             let id = self.st.next_record;
             self.st.next_record += 1;
-            domain.records.insert(
-                id,
-                Record {
-                    id,
-                    kind: kind.to_owned(),
-                    name: "@".into(),
-                    data,
-                    priority: None,
-                    port: None,
-                    ttl: DEFAULT_TTL,
-                    weight: None,
-                    flags: None,
-                    tag: None,
-                },
-            );
+            domain
+                .records
+                .insert(id, new_record(id, kind.to_owned(), "@".into(), data));
         };
         add("SOA", DEFAULT_TTL.to_string());
         for ns in NAME_SERVERS {
@@ -187,18 +175,7 @@ impl Sim {
                 RECORD_TYPES.join(", ")
             )));
         }
-        let mut record = Record {
-            id: 0,
-            kind,
-            name: String::new(),
-            data: String::new(),
-            priority: None,
-            port: None,
-            ttl: DEFAULT_TTL,
-            weight: None,
-            flags: None,
-            tag: None,
-        };
+        let mut record = new_record(0, kind, String::new(), String::new());
         apply(&mut record, body);
         check(&record)?;
         let id = self.st.next_record;
@@ -264,6 +241,23 @@ impl Sim {
 
 /// Copies the fields given in a body onto a record; fields a type does
 /// not use stay null.
+/// A record with the default TTL and no priority, port, weight, flags or
+/// tag.
+fn new_record(id: u64, kind: String, name: String, data: String) -> Record {
+    Record {
+        id,
+        kind,
+        name,
+        data,
+        priority: None,
+        port: None,
+        ttl: DEFAULT_TTL,
+        weight: None,
+        flags: None,
+        tag: None,
+    }
+}
+
 fn apply(r: &mut Record, b: RecordBody) {
     let uses = |types: &[&str]| types.contains(&r.kind.as_str());
     let (prio, srv, caa) = (uses(&["MX", "SRV"]), uses(&["SRV"]), uses(&["CAA"]));

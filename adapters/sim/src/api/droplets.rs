@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use serde::{Deserialize, Serialize};
 
 use super::{newest_first, valid_tag, IdOrName};
-use crate::model::{Event, Sim};
+use crate::cloud::{Cloud, Event};
 use crate::resources::{
     BackupWindow, DiskInfo, Droplet, Effect, Image, ImageClass, Networks, Size, Status, V4, V6,
 };
@@ -87,8 +87,9 @@ pub(crate) fn valid_name(name: &str) -> bool {
         })
 }
 
-impl Sim {
-    /// Creates the configured seed droplets, already active.
+impl Cloud {
+    /// Creates the configured seed droplets, booted by `now`: their boot
+    /// actions end at `now`, for the model to run.
     pub(crate) fn seed(&mut self, now: Instant) {
         let size = self.catalog.size("s-1vcpu-1gb").cloned();
         let region = self.catalog.region("nyc3").cloned();
@@ -113,7 +114,6 @@ impl Sim {
             };
             self.new_droplet(format!("seed-{i}"), &spec, now, Duration::ZERO);
         }
-        self.advance(now);
     }
 
     pub(crate) fn list_droplets(&mut self, ctx: &Ctx) -> ApiResult {

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::account::FLOATING_IP_LIMIT;
 use super::newest_first;
-use crate::model::Sim;
+use crate::cloud::Cloud;
 use crate::resources::{Droplet, Effect, FloatingIp, Region};
 use crate::wire::{no_content, one, one_with_links, page, ApiError, ApiResult, Ctx};
 
@@ -32,7 +32,7 @@ struct View<'a> {
     project_id: &'a str,
 }
 
-impl Sim {
+impl Cloud {
     pub(crate) fn list_floating_ips(&mut self, ctx: &Ctx) -> ApiResult {
         let items: Vec<View> = self
             .st

@@ -4,7 +4,7 @@
 use serde::Deserialize;
 
 use super::{newest_first, IdOrName};
-use crate::model::Sim;
+use crate::cloud::Cloud;
 use crate::resources::{Effect, Image, ImageClass};
 use crate::wire::{no_content, one, page, ApiError, ApiResult, Ctx};
 
@@ -39,7 +39,7 @@ struct ActionBody {
     region: Option<String>,
 }
 
-impl Sim {
+impl Cloud {
     pub(crate) fn list_images(&mut self, ctx: &Ctx) -> ApiResult {
         let class = match (ctx.query("type"), ctx.query("private")) {
             (Some("distribution"), _) => Some(ImageClass::Distribution),

@@ -5,7 +5,7 @@ use std::fmt;
 
 use serde::Deserialize;
 
-use crate::model::Sim;
+use crate::cloud::Cloud;
 use crate::resources::Action;
 use crate::wire::{one, ApiError, ApiResult};
 
@@ -65,7 +65,7 @@ pub(crate) fn newest_first<'a>(
         .collect()
 }
 
-impl Sim {
+impl Cloud {
     /// `{"action": ...}` for an action of one resource, else 404.
     pub(crate) fn resource_action(
         &self,

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::{valid_tag, IdOrName};
-use crate::model::Sim;
+use crate::cloud::Cloud;
 use crate::wire::{no_content, one, page, ApiError, ApiResult, Ctx};
 
 #[derive(Deserialize)]
@@ -48,7 +48,7 @@ struct Counted {
     last_tagged_uri: Option<String>,
 }
 
-impl Sim {
+impl Cloud {
     pub(crate) fn list_tags(&mut self, ctx: &Ctx) -> ApiResult {
         let items: Vec<TagView> = self.st.tags.iter().map(|t| self.tag_view(t, ctx)).collect();
         page(ctx, "tags", &items)

@@ -11,65 +11,30 @@ use doapi_blocking::endpoints::{
 use doapi_blocking::models::{Action, Droplet, DropletStatus, Image, SshKey};
 use doapi_blocking::{Error, Until, Wait};
 
+use crate::act::{act_and_print, print_partial, wait_current_actions};
+use crate::args::{ActFields, ActionsView, DropletOrTagSelect, DropletSelect, WaitOpt};
+use crate::ctx::Ctx;
 use crate::fail::Fail;
-use crate::others::{act_and_print, print_partial, text_or_file, ActFields, ActionsView};
-use crate::{waiting, Ctx};
+use crate::input::text_or_file;
+use crate::waiting;
 
 /// DigitalOcean creates at most this many droplets per request.
 const CREATE_BATCH: usize = 10;
 
-/// Droplets named on the command line.
-#[derive(Args)]
-pub struct Select {
-    /// Each droplet's id or name.
-    #[arg(required = true, value_name = "DROPLET")]
-    droplets: Vec<String>,
-    /// Let a name stand for every droplet that has it.
-    #[arg(short = 'M', long)]
-    multiple: bool,
-}
-
-/// Droplets named on the command line, or every droplet with a tag.
-#[derive(Args)]
-pub struct TagOrSelect {
-    /// Every droplet with this tag, in one request.
-    #[arg(
-        long,
-        value_name = "TAG",
-        conflicts_with = "droplets",
-        required_unless_present = "droplets"
-    )]
-    tag: Option<String>,
-    /// Each droplet's id or name.
-    #[arg(value_name = "DROPLET")]
-    droplets: Vec<String>,
-    /// Let a name stand for every droplet that has it.
-    #[arg(short = 'M', long)]
-    multiple: bool,
-}
-
-/// `--wait` of the actions.
-#[derive(Args)]
-pub struct WaitOpt {
-    /// Wait until each action ends; print the actions as they do.
-    #[arg(short, long)]
-    pub wait: bool,
-}
-
 /// An action on droplets given, or on every droplet with a tag.
 #[derive(Args)]
-pub struct TaggedAction {
+pub struct OnDropletsOrTag {
     #[command(flatten)]
-    sel: TagOrSelect,
+    sel: DropletOrTagSelect,
     #[command(flatten)]
     wait: WaitOpt,
 }
 
 /// An action on droplets given.
 #[derive(Args)]
-pub struct PlainAction {
+pub struct OnDroplets {
     #[command(flatten)]
-    sel: Select,
+    sel: DropletSelect,
     #[command(flatten)]
     wait: WaitOpt,
 }
@@ -134,27 +99,27 @@ pub enum DropletCmd {
     /// Creates droplets, ten per request.
     New(Box<NewArgs>),
     /// Deletes droplets.
-    Delete(TagOrSelect),
+    Delete(DropletOrTagSelect),
     /// Reboots gracefully.
-    Reboot(PlainAction),
+    Reboot(OnDroplets),
     /// Resets the root password.
-    PasswordReset(PlainAction),
+    PasswordReset(OnDroplets),
     /// Power-cycles.
-    PowerCycle(TaggedAction),
+    PowerCycle(OnDropletsOrTag),
     /// Shuts down gracefully.
-    Shutdown(TaggedAction),
+    Shutdown(OnDropletsOrTag),
     /// Powers off.
-    PowerOff(TaggedAction),
+    PowerOff(OnDropletsOrTag),
     /// Powers on.
-    PowerOn(TaggedAction),
+    PowerOn(OnDropletsOrTag),
     /// Enables automatic backups.
-    EnableBackups(TaggedAction),
+    EnableBackups(OnDropletsOrTag),
     /// Disables automatic backups.
-    DisableBackups(TaggedAction),
+    DisableBackups(OnDropletsOrTag),
     /// Enables IPv6.
-    EnableIpv6(TaggedAction),
+    EnableIpv6(OnDropletsOrTag),
     /// Enables private networking.
-    EnablePrivateNetworking(TaggedAction),
+    EnablePrivateNetworking(OnDropletsOrTag),
     /// Takes a snapshot.
     Snapshot {
         /// The snapshot's name.
@@ -164,7 +129,7 @@ pub enum DropletCmd {
         #[arg(long)]
         unique: bool,
         #[command(flatten)]
-        act: TaggedAction,
+        act: OnDropletsOrTag,
     },
     /// Resizes.
     Resize {
@@ -175,7 +140,7 @@ pub enum DropletCmd {
         #[arg(long)]
         disk: bool,
         #[command(flatten)]
-        act: PlainAction,
+        act: OnDroplets,
     },
     /// Rebuilds from an image, by default the droplet's own.
     Rebuild {
@@ -183,7 +148,7 @@ pub enum DropletCmd {
         #[arg(long)]
         image: Option<String>,
         #[command(flatten)]
-        act: PlainAction,
+        act: OnDroplets,
     },
     /// Renames a droplet.
     Rename {
@@ -212,21 +177,21 @@ pub enum DropletCmd {
         #[arg(long)]
         kernel: u64,
         #[command(flatten)]
-        act: PlainAction,
+        act: OnDroplets,
     },
     /// Any action, its other fields given as a JSON object.
     Act {
         #[command(flatten)]
         fields: ActFields,
         #[command(flatten)]
-        act: TaggedAction,
+        act: OnDropletsOrTag,
     },
     /// The droplets' actions, newest first.
     Actions {
         #[command(flatten)]
         view: ActionsView,
         #[command(flatten)]
-        sel: Select,
+        sel: DropletSelect,
     },
     /// Waits until each droplet has a status or lock; without one, until
     /// each droplet's current action ends.
@@ -241,7 +206,7 @@ pub enum DropletCmd {
         #[arg(long)]
         unlocked: bool,
         #[command(flatten)]
-        sel: Select,
+        sel: DropletSelect,
     },
     /// The droplets on the same hardware as each droplet given, or every
     /// group of ids sharing hardware.
@@ -254,24 +219,24 @@ pub enum DropletCmd {
         multiple: bool,
     },
     /// The droplets' snapshot images.
-    Snapshots(Select),
+    Snapshots(DropletSelect),
     /// The droplets' backup images.
-    Backups(Select),
+    Backups(DropletSelect),
     /// The kernels the droplets can run.
-    Kernels(Select),
+    Kernels(DropletSelect),
     /// Tags droplets, in one request.
     Tag {
         /// The tag.
         tag: String,
         #[command(flatten)]
-        sel: Select,
+        sel: DropletSelect,
     },
     /// Untags droplets, in one request.
     Untag {
         /// The tag.
         tag: String,
         #[command(flatten)]
-        sel: Select,
+        sel: DropletSelect,
     },
 }
 
@@ -293,21 +258,23 @@ pub fn run(ctx: &mut Ctx, cmd: DropletCmd) -> Result<(), Fail> {
         },
         C::New(args) => new(ctx, *args),
         C::Delete(sel) => delete(ctx, sel),
-        C::Reboot(a) => plain(ctx, a, DropletAction::Reboot),
-        C::PasswordReset(a) => plain(ctx, a, DropletAction::PasswordReset),
-        C::PowerCycle(a) => tagged(ctx, a, DropletAction::PowerCycle),
-        C::Shutdown(a) => tagged(ctx, a, DropletAction::Shutdown),
-        C::PowerOff(a) => tagged(ctx, a, DropletAction::PowerOff),
-        C::PowerOn(a) => tagged(ctx, a, DropletAction::PowerOn),
-        C::EnableBackups(a) => tagged(ctx, a, DropletAction::EnableBackups),
-        C::DisableBackups(a) => tagged(ctx, a, DropletAction::DisableBackups),
-        C::EnableIpv6(a) => tagged(ctx, a, DropletAction::EnableIpv6),
-        C::EnablePrivateNetworking(a) => tagged(ctx, a, DropletAction::EnablePrivateNetworking),
-        C::Snapshot { name, unique, act } => {
-            check_name::<Image>(ctx, &name, unique)?;
-            tagged(ctx, act, DropletAction::Snapshot { name: Some(name) })
+        C::Reboot(a) => act_on_droplets(ctx, a, DropletAction::Reboot),
+        C::PasswordReset(a) => act_on_droplets(ctx, a, DropletAction::PasswordReset),
+        C::PowerCycle(a) => act_on_droplets_or_tag(ctx, a, DropletAction::PowerCycle),
+        C::Shutdown(a) => act_on_droplets_or_tag(ctx, a, DropletAction::Shutdown),
+        C::PowerOff(a) => act_on_droplets_or_tag(ctx, a, DropletAction::PowerOff),
+        C::PowerOn(a) => act_on_droplets_or_tag(ctx, a, DropletAction::PowerOn),
+        C::EnableBackups(a) => act_on_droplets_or_tag(ctx, a, DropletAction::EnableBackups),
+        C::DisableBackups(a) => act_on_droplets_or_tag(ctx, a, DropletAction::DisableBackups),
+        C::EnableIpv6(a) => act_on_droplets_or_tag(ctx, a, DropletAction::EnableIpv6),
+        C::EnablePrivateNetworking(a) => {
+            act_on_droplets_or_tag(ctx, a, DropletAction::EnablePrivateNetworking)
         }
-        C::Resize { size, disk, act } => plain(
+        C::Snapshot { name, unique, act } => {
+            ctx.check_unused::<Image>(&name, unique)?;
+            act_on_droplets_or_tag(ctx, act, DropletAction::Snapshot { name: Some(name) })
+        }
+        C::Resize { size, disk, act } => act_on_droplets(
             ctx,
             act,
             DropletAction::Resize {
@@ -336,7 +303,7 @@ pub fn run(ctx: &mut Ctx, cmd: DropletCmd) -> Result<(), Fail> {
             unique,
             wait,
         } => {
-            check_name::<Droplet>(ctx, &name, unique)?;
+            ctx.check_unused::<Droplet>(&name, unique)?;
             let d = ctx.names.one::<Droplet>(&ctx.client, &droplet)?;
             let action = ctx.client.rename(d.id, name);
             act_and_print(ctx, [action.map_err(Fail::from)], wait.wait)
@@ -351,15 +318,16 @@ pub fn run(ctx: &mut Ctx, cmd: DropletCmd) -> Result<(), Fail> {
             let action = ctx.client.restore(d.id, image);
             act_and_print(ctx, [action.map_err(Fail::from)], wait.wait)
         }
-        C::ChangeKernel { kernel, act } => plain(ctx, act, DropletAction::ChangeKernel { kernel }),
-        C::Act { fields, act } => tagged(ctx, act, DropletAction::Custom(fields.parse()?)),
+        C::ChangeKernel { kernel, act } => {
+            act_on_droplets(ctx, act, DropletAction::ChangeKernel { kernel })
+        }
+        C::Act { fields, act } => {
+            act_on_droplets_or_tag(ctx, act, DropletAction::Custom(fields.parse()?))
+        }
         C::Actions { view, sel } => {
             let droplets = select(ctx, &sel.droplets, sel.multiple)?;
             let targets = droplets.iter().map(|d| ActionTarget::Droplet(d.id));
-            view.print(ctx, targets, |client, t| match t {
-                ActionTarget::Droplet(id) => Box::new(client.fetch_all_droplet_actions(id)),
-                _ => Box::new(std::iter::empty()),
-            })
+            view.print(ctx, targets)
         }
         C::Wait {
             status,
@@ -374,7 +342,7 @@ pub fn run(ctx: &mut Ctx, cmd: DropletCmd) -> Result<(), Fail> {
                 (None, _, true) => Until::Locked(false),
                 (None, false, false) => {
                     let targets = droplets.iter().map(|d| ActionTarget::Droplet(d.id));
-                    return crate::others::wait_current_actions(ctx, targets);
+                    return wait_current_actions(ctx, targets);
                 }
             };
             let n = droplets.len();
@@ -429,25 +397,13 @@ fn select(ctx: &mut Ctx, labels: &[String], multiple: bool) -> Result<Vec<Drople
     ctx.names.many::<Droplet>(&ctx.client, labels, multiple)
 }
 
-fn taggable(ctx: &mut Ctx, sel: &Select) -> Result<Vec<TaggableRef>, Fail> {
+fn taggable(ctx: &mut Ctx, sel: &DropletSelect) -> Result<Vec<TaggableRef>, Fail> {
     let found = select(ctx, &sel.droplets, sel.multiple)?;
     Ok(found.iter().map(|d| TaggableRef::Droplet(d.id)).collect())
 }
 
-/// With `--unique`, fails if a resource of the kind already has the name.
-pub fn check_name<T: crate::resolve::Cached>(
-    ctx: &mut Ctx,
-    name: &str,
-    unique: bool,
-) -> Result<(), Fail> {
-    if unique {
-        ctx.names.ensure_unused::<T>(&ctx.client, name)?;
-    }
-    Ok(())
-}
-
-/// An action on the droplets of a [`PlainAction`].
-fn plain(ctx: &mut Ctx, a: PlainAction, action: DropletAction) -> Result<(), Fail> {
+/// An action on the droplets of an [`OnDroplets`].
+fn act_on_droplets(ctx: &mut Ctx, a: OnDroplets, action: DropletAction) -> Result<(), Fail> {
     let droplets = select(ctx, &a.sel.droplets, a.sel.multiple)?;
     let client = ctx.client.clone();
     let actions = droplets
@@ -456,20 +412,24 @@ fn plain(ctx: &mut Ctx, a: PlainAction, action: DropletAction) -> Result<(), Fai
     act_and_print(ctx, actions, a.wait.wait)
 }
 
-/// An action on the droplets of a [`TaggedAction`], or on their tag.
-fn tagged(ctx: &mut Ctx, a: TaggedAction, action: DropletAction) -> Result<(), Fail> {
+/// An action on the droplets of an [`OnDropletsOrTag`], or on their tag.
+fn act_on_droplets_or_tag(
+    ctx: &mut Ctx,
+    a: OnDropletsOrTag,
+    action: DropletAction,
+) -> Result<(), Fail> {
     let Some(tag) = a.sel.tag else {
-        let sel = Select {
+        let sel = DropletSelect {
             droplets: a.sel.droplets,
             multiple: a.sel.multiple,
         };
-        return plain(ctx, PlainAction { sel, wait: a.wait }, action);
+        return act_on_droplets(ctx, OnDroplets { sel, wait: a.wait }, action);
     };
     let actions: Vec<Action> = ctx.client.act_on_tagged_droplets(tag, action)?;
     act_and_print(ctx, actions.into_iter().map(Ok), a.wait.wait)
 }
 
-fn delete(ctx: &mut Ctx, sel: TagOrSelect) -> Result<(), Fail> {
+fn delete(ctx: &mut Ctx, sel: DropletOrTagSelect) -> Result<(), Fail> {
     if let Some(tag) = sel.tag {
         return Ok(ctx.client.delete_droplets_by_tag(tag)?);
     }
@@ -525,12 +485,12 @@ fn new(ctx: &mut Ctx, args: NewArgs) -> Result<(), Fail> {
         validate_droplet_name(name).map_err(Error::Request)?;
     }
     for name in &args.names {
-        check_name::<Droplet>(ctx, name, args.unique)?;
+        ctx.check_unused::<Droplet>(name, args.unique)?;
     }
     let image = ctx.names.one::<Image>(&ctx.client, &args.image)?;
     let mut spec = DropletSpec::new(args.size, ImageRef::from(&image)).region(args.region);
     for label in &args.ssh_keys {
-        spec.ssh_keys.push(ssh_key(ctx, label, args.unique)?);
+        spec.ssh_keys.push(ssh_key_ref(ctx, label, args.unique)?);
     }
     spec.backups = args.backups.then_some(true);
     spec.ipv6 = args.ipv6.then_some(true);
@@ -579,7 +539,7 @@ fn new(ctx: &mut Ctx, args: NewArgs) -> Result<(), Fail> {
 /// An SSH key by id, fingerprint or name, or the path of a public key file:
 /// a key already registered with the same key material is used, otherwise
 /// the file is registered.
-fn ssh_key(ctx: &mut Ctx, label: &str, unique: bool) -> Result<SshKeyRef, Fail> {
+fn ssh_key_ref(ctx: &mut Ctx, label: &str, unique: bool) -> Result<SshKeyRef, Fail> {
     if let Some(key) = ctx.names.find::<SshKey>(&ctx.client, label)? {
         return Ok(SshKeyRef::Id(key.id));
     }
@@ -615,7 +575,7 @@ fn ssh_key(ctx: &mut Ctx, label: &str, unique: bool) -> Result<SshKeyRef, Fail> 
             format!("doapi-{file}-{secs}")
         }
     };
-    check_name::<SshKey>(ctx, &name, unique)?;
+    ctx.check_unused::<SshKey>(&name, unique)?;
     let key = ctx.client.create_ssh_key(&name, public_key)?;
     eprintln!(
         "doapi: registered the SSH key {label} as {name:?}, id {}, fingerprint {}",

@@ -1,0 +1,70 @@
+//! The commands, a module per group; [`run`] runs one.
+
+mod action;
+mod domain;
+mod droplet;
+mod floating_ip;
+mod image;
+mod request;
+mod show_only;
+mod ssh_key;
+mod tag;
+
+use clap::Subcommand;
+
+use crate::ctx::Ctx;
+use crate::fail::Fail;
+
+/// The command groups: `doapi GROUP COMMAND ...`, and `doapi request`.
+#[derive(Subcommand)]
+pub enum Command {
+    /// Droplets: show, create, delete, act on, wait for.
+    #[command(subcommand)]
+    Droplet(droplet::DropletCmd),
+    /// Images: show, rename, delete, transfer, convert.
+    #[command(subcommand)]
+    Image(image::ImageCmd),
+    /// Actions: show, wait for, and the resources they are about.
+    #[command(subcommand)]
+    Action(action::ActionCmd),
+    /// SSH keys: show, register, rename, delete.
+    #[command(subcommand)]
+    SshKey(ssh_key::SshKeyCmd),
+    /// Domains and their records.
+    #[command(subcommand)]
+    Domain(domain::DomainCmd),
+    /// Floating IPs: show, reserve, assign, unassign, release.
+    #[command(subcommand)]
+    FloatingIp(floating_ip::FloatingIpCmd),
+    /// Tags: show, create, delete.
+    #[command(subcommand)]
+    Tag(tag::TagCmd),
+    /// Regions.
+    #[command(subcommand)]
+    Region(show_only::ShowOnly),
+    /// Droplet sizes.
+    #[command(subcommand)]
+    Size(show_only::ShowOnly),
+    /// The account.
+    #[command(subcommand)]
+    Account(show_only::ShowOnly),
+    /// Any API call.
+    Request(request::RequestArgs),
+}
+
+/// Runs a command.
+pub fn run(ctx: &mut Ctx, command: Command) -> Result<(), Fail> {
+    match command {
+        Command::Droplet(c) => droplet::run(ctx, c),
+        Command::Image(c) => image::run(ctx, c),
+        Command::Action(c) => action::run(ctx, c),
+        Command::SshKey(c) => ssh_key::run(ctx, c),
+        Command::Domain(c) => domain::run(ctx, c),
+        Command::FloatingIp(c) => floating_ip::run(ctx, c),
+        Command::Tag(c) => tag::run(ctx, c),
+        Command::Region(c) => show_only::region(ctx, c),
+        Command::Size(c) => show_only::size(ctx, c),
+        Command::Account(c) => show_only::account(ctx, c),
+        Command::Request(r) => request::run(ctx, r),
+    }
+}
