@@ -37,7 +37,7 @@ use std::time::{Duration, Instant};
 
 use doapi_blocking::endpoints::{DropletSpec, ListDroplets};
 use doapi_blocking::models::DropletStatus;
-use doapi_blocking::{Client, Error, Until};
+use doapi_blocking::{Api, Client, Error, Until};
 use serde_json::{json, Map, Value};
 
 const USAGE: &str = "\

@@ -10,7 +10,7 @@ use std::time::Instant;
 
 use doapi_async::endpoints::{DropletAction, DropletSpec, MAX_NAMES_PER_CREATE};
 use doapi_async::models::DropletStatus;
-use doapi_async::Until;
+use doapi_async::{Api, Until};
 use doapi_examples::Target;
 use futures::{future, TryStreamExt};
 

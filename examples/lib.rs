@@ -8,6 +8,7 @@
 
 use std::time::Duration;
 
+use doapi_blocking::Api as _;
 use doapi_sim::{SimConfig, SimServer};
 
 /// Where an example runs, and the simulator it started, if any (kept alive

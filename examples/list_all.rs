@@ -6,7 +6,7 @@
 //! 200); add `-- --live` for the real API (`DIGITALOCEAN_TOKEN`), or set
 //! `DIGITALOCEAN_API_URL` for another endpoint.
 
-use doapi_blocking::Error;
+use doapi_blocking::{Api, Error};
 use doapi_examples::Target;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {

@@ -10,7 +10,7 @@ use std::time::Instant;
 
 use doapi_blocking::endpoints::DropletSpec;
 use doapi_blocking::models::DropletStatus;
-use doapi_blocking::{Error, Until};
+use doapi_blocking::{Api, Error, Until};
 use doapi_examples::Target;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {

@@ -10,7 +10,7 @@
 //! - against a **cassette**: record a real session once with a
 //!   [`Recorder`] (here against the simulator's HTTP server; in your project,
 //!   against whatever you trust), then replay it with
-//!   [`OfflineTransport::cassette`]: every request must be the one recorded,
+//!   [`OfflineTransport::from_cassette`]: every request must be the one recorded,
 //!   and the token is never written.
 //!
 //! `cargo run --example testing` shows both; `cargo test --example testing`
@@ -20,7 +20,9 @@ use std::time::Duration;
 
 use doapi_blocking::endpoints::{DropletAction, DropletSpec};
 use doapi_blocking::models::{Droplet, DropletStatus};
-use doapi_blocking::{Client, Error, OfflineTransport, Recorder, Until, UreqTransport};
+use doapi_blocking::{
+    Api, Client, Error, Limits, OfflineTransport, Recorder, Until, UreqTransport,
+};
 use doapi_sim::{SimConfig, SimServer};
 
 /// The code under test: powers off every droplet tagged `tag` and returns
@@ -79,13 +81,16 @@ fn record(cassette: &std::path::Path) -> Result<Vec<Droplet>, Box<dyn std::error
         .wait_interval(Duration::from_millis(50))
         .build()?;
     create_web_droplets(&setup)?;
-    let recorder = Recorder::new(UreqTransport::default(), cassette)?;
+    let recorder = Recorder::new(UreqTransport::new(Limits::default()));
+    let lines = recorder.cassette();
     let client = Client::builder("recording-token")
         .endpoint(server.url())
         .wait_interval(Duration::from_millis(50))
         .transport(recorder)
         .build()?;
-    Ok(power_off_tagged(&client, "web")?)
+    let off = power_off_tagged(&client, "web")?;
+    std::fs::write(cassette, lines.text())?;
+    Ok(off)
 }
 
 /// Replays the cassette: the same requests must come, in the same order.
@@ -96,7 +101,9 @@ fn replay(
     let client = Client::builder("any-token")
         .endpoint(endpoint)
         .wait_interval(Duration::from_millis(50))
-        .transport(OfflineTransport::cassette(cassette)?)
+        .transport(OfflineTransport::from_cassette(&std::fs::read_to_string(
+            cassette,
+        )?)?)
         .build()?;
     Ok(power_off_tagged(&client, "web")?)
 }

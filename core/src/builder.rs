@@ -95,8 +95,8 @@ impl<C: Connect> ClientBuilder<C> {
 
     /// Settings from environment variables, read with `var`: the token
     /// from [`TOKEN_VARS`], the endpoint from [`ENDPOINT_VAR`] if set.
-    /// (`var` is `|k| std::env::var(k).ok()` in a program; the core itself
-    /// reads no environment.)
+    /// (`var` is `|k| std::env::var(k).ok()` in a program, as in
+    /// [`Api::from_env`](crate::client::Api::from_env).)
     pub fn from_vars(var: impl Fn(&str) -> Option<String>) -> Result<Self, RequestError> {
         let set = |k: &str| var(k).filter(|v| !v.trim().is_empty());
         let token = TOKEN_VARS

@@ -13,6 +13,7 @@ use std::time::Instant;
 
 use serde_json::Value;
 
+use crate::builder::{ClientBuilder, Connect};
 use crate::config::Config;
 use crate::endpoint::decode::Decoded;
 use crate::endpoint::{Endpoint, List};
@@ -30,6 +31,7 @@ use crate::endpoints::{
     Raw, RawList, RecordFields, SshKeyRef, TagResources, TaggableRef, UntagResources,
     UpdateDomainRecord, UpdateImage, UpdateSshKey,
 };
+use crate::error::Error;
 use crate::machine::{Cancel, Machine};
 use crate::models::{
     Account, Action, Domain, DomainRecord, Droplet, FloatingIp, Image, Meta, SshKey, Tag,
@@ -47,7 +49,7 @@ use crate::wait::{
 /// (`Call<T> = Result<T, Error>`) and a listing or a wait with an
 /// `Iterator`; an async client answers with a future and a `Stream`.
 /// Import the trait to call its methods: `use doapi_blocking::Api;`.
-pub trait Api {
+pub trait Api: Sized {
     /// What a call gives: its result, or a future of it.
     type Call<T: Send + 'static>;
     /// The items of a listing, fetched a page at a time.
@@ -55,9 +57,7 @@ pub trait Api {
     /// The pages of a listing, each with what its response said.
     type Pages<L: List>;
     /// The outputs of a wait machine, in completion order.
-    type Waiting<M: Cancel + Send + 'static>
-    where
-        M::Output: Send + 'static;
+    type Waiting<M: Cancel + Send + 'static>;
 
     /// The session: configuration and shared state; it builds the
     /// machines.
@@ -86,6 +86,34 @@ pub trait Api {
     where
         M: Cancel + Send + 'static,
         M::Output: Send + 'static;
+
+    /// A client for the public API with this token and every default.
+    fn new(token: &str) -> Result<Self, Error>
+    where
+        Self: Connect,
+    {
+        Self::builder(token).build()
+    }
+
+    /// A client configured from the environment: the token from
+    /// `DIGITALOCEAN_TOKEN` or `DIGITALOCEAN_ACCESS_TOKEN`, the endpoint
+    /// from `DIGITALOCEAN_API_URL` if set (the one place the core reads
+    /// the environment).
+    fn from_env() -> Result<Self, Error>
+    where
+        Self: Connect,
+    {
+        ClientBuilder::from_vars(|k| std::env::var(k).ok())?.build()
+    }
+
+    /// A builder starting from this token: endpoint, timeouts, page size,
+    /// wait defaults, user agent, retry policy, transport.
+    fn builder(token: &str) -> ClientBuilder<Self>
+    where
+        Self: Connect,
+    {
+        ClientBuilder::new(token)
+    }
 
     /// Performs any operation, under the retry policy; the decoded answer.
     fn send<E: Endpoint>(&self, op: E) -> Self::Call<E::Output> {

@@ -63,6 +63,10 @@ pub enum Error {
     /// An action waited on ended `errored` (doapi's `ActionError`).
     #[error("action {} ({}) errored", .0.id, .0.kind)]
     ActionFailed(Box<Action>),
+    /// A machine finished without the output its driver waited for (a
+    /// wait given no targets, say).
+    #[error("the operation finished without a result")]
+    NoOutput,
 }
 
 impl Error {

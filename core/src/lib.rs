@@ -29,7 +29,7 @@
 //! | settings | [`machine::retry`], [`config`], [`builder`] | the retry policy, the checked settings, the one builder |
 //! | operations | [`endpoint`], [`endpoints`] | the `Endpoint` and `List` traits, request building and decoding; the operation values |
 //! | machines | [`machine`], [`call`], [`paginate`], [`wait`] | the protocol and one retried request; one call; lazy pages; the waits (acceptors and round planner pure) |
-//! | session | [`session`], [`client`] | the session that builds every machine and does the bookkeeping of every exchange; the [`Api`] every client offers |
+//! | session | [`session`], [`client`], [`prelude`] | the session that builds every machine and does the bookkeeping of every exchange; the [`Api`] every client offers; what a client crate re-exports |
 //! | tests | `testing` (feature) | fake clock, replay, cassettes, harness, offline world |
 //!
 //! # Driving a machine
@@ -65,6 +65,7 @@ pub mod error;
 pub mod machine;
 pub mod models;
 pub mod paginate;
+pub mod prelude;
 pub mod ratelimit;
 pub mod session;
 pub mod target;

@@ -128,6 +128,15 @@ impl<L: List> Paginator<L> {
         self.total.map(|t| t.saturating_sub(self.items))
     }
 
+    /// An iterator's size hint over the items of the listing, when
+    /// `buffered` items of the pages fetched are not yet used: those, and
+    /// at most what `meta.total` says is left.
+    pub fn size_hint(&self, buffered: usize) -> (usize, Option<usize>) {
+        let rest = self.remaining_hint();
+        let rest = rest.map(|r| usize::try_from(r).unwrap_or(usize::MAX));
+        (buffered, rest.map(|r| r.saturating_add(buffered)))
+    }
+
     /// Whether the listing has ended: every page fetched, or an error.
     pub fn is_finished(&self) -> bool {
         self.send.is_none() && self.next.is_none()

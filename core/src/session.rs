@@ -7,8 +7,7 @@
 //! ```text
 //!   loop {
 //!       match session.next(&mut machine) {
-//!           Next::Output(out) => return Some(out),
-//!           Next::Finished    => return None,
+//!           Next::Return(out) => return out,   // an output, or None: finished
 //!           Next::Send(out)   => { let answer = transport.send(out.request) /* in out.span */;
 //!                                  session.answer(&mut machine, &out.span, now, answer) }
 //!           Next::Sleep(at)   => { sleep until `at`; machine.handle_timeout(now) }
@@ -46,14 +45,13 @@ pub struct Session {
 /// What a driver does next with a machine: see [`Session::next`].
 #[derive(Debug)]
 pub enum Next<T> {
-    /// Give this output to the caller.
-    Output(Result<T, Error>),
+    /// Return this to the caller: the machine's next output, or `None` once
+    /// it has finished.
+    Return(Option<Result<T, Error>>),
     /// Send this request, then give its answer to [`Session::answer`].
     Send(Outgoing),
     /// Sleep until then, then call [`Machine::handle_timeout`].
     Sleep(Instant),
-    /// The machine has finished.
-    Finished,
 }
 
 /// A request to send, and the `tracing` span it goes in (fields `method`,
@@ -174,7 +172,7 @@ impl Session {
     /// calling contract of [`Machine`], one step at a time.
     pub fn next<M: Machine>(&self, machine: &mut M) -> Next<M::Output> {
         if let Some(out) = machine.poll_output() {
-            return Next::Output(out);
+            return Next::Return(Some(out));
         }
         if let Some(request) = machine.poll_request() {
             let span = tracing::debug_span!(
@@ -187,7 +185,7 @@ impl Session {
         }
         match machine.poll_timeout() {
             Some(at) => Next::Sleep(at),
-            None => Next::Finished,
+            None => Next::Return(None),
         }
     }
 

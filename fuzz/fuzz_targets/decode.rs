@@ -2,7 +2,7 @@
 //! Decodes arbitrary bytes as every model, page and error body: any input
 //! must give a value or an error, never a panic.
 
-use doapi_core::decode;
+use doapi_core::endpoint::decode;
 use doapi_core::http::{Response, StatusCode};
 use doapi_core::models::*;
 use doapi_core::{ApiError, ResponseInfo};

@@ -17,11 +17,12 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let per_page = u32::from(b.byte().unwrap_or(200));
-    let config = Config::new(token).with_per_page(per_page);
     let tag_name = (b.byte().unwrap_or(0) % 2 == 0).then(|| "t".to_owned());
     let seed = u64::from(b.byte().unwrap_or(0));
-    let mut pages = Paginator::new(&config, ListDroplets { tag_name })
+    let config = Config::new(token)
+        .with_per_page(per_page)
         .with_retry(RetryPolicy::default().with_seed(seed));
+    let mut pages = Paginator::new(&config, ListDroplets { tag_name });
     let mut clock = FakeClock::new();
     let outputs = drive::run(&mut pages, &mut b, &config, &mut clock, |_, _| {});
     assert!(pages.is_finished());

@@ -24,7 +24,7 @@ fuzz_target!(|data: &[u8]| {
     let mut config = Config::new(token);
     config.wait_time = Some(Duration::from_secs(600));
     let kind = b.byte().unwrap_or(0) % 4;
-    let policy = RetryPolicy::default().with_seed(u64::from(b.byte().unwrap_or(0)));
+    config.retry = RetryPolicy::default().with_seed(u64::from(b.byte().unwrap_or(0)));
     let mut clock = FakeClock::new();
     let now = clock.now();
     match kind {
@@ -34,8 +34,7 @@ fuzz_target!(|data: &[u8]| {
             } else {
                 Until::Locked(false)
             };
-            let mut wait =
-                WaitDroplets::droplet_ids(&config, [1, 2, 3], until, now).with_retry(policy);
+            let mut wait = WaitDroplets::droplet_ids(&config, [1, 2, 3], until, now);
             if b.byte().unwrap_or(0) % 2 == 0 {
                 wait = wait.with_tag("t");
             }
@@ -47,7 +46,7 @@ fuzz_target!(|data: &[u8]| {
             assert!(n <= 3 + 1);
         }
         2 => {
-            let mut wait = WaitActions::action_ids(&config, [1, 2, 4], now).with_retry(policy);
+            let mut wait = WaitActions::action_ids(&config, [1, 2, 4], now);
             let n = drive::run(&mut wait, &mut b, &config, &mut clock, |w, c| {
                 if c == CANCEL {
                     w.handle_cancel();
@@ -56,7 +55,7 @@ fuzz_target!(|data: &[u8]| {
             assert!(n <= 3 + 1);
         }
         _ => {
-            let mut wait = WaitForAction::droplet(&config, 1, now).with_retry(policy);
+            let mut wait = WaitForAction::droplet(&config, 1, now);
             let n = drive::run(&mut wait, &mut b, &config, &mut clock, |w, c| {
                 if c == CANCEL {
                     w.handle_cancel();

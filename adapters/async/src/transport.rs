@@ -1,18 +1,20 @@
 //! How requests travel: the [`Transport`] trait and the real one, over
 //! reqwest.
 
+use std::fmt;
 use std::time::Instant;
 
 use doapi_core::http::{Request, Response};
 use doapi_core::{Limits, TransportError, TransportErrorKind};
-use futures::future::BoxFuture;
+use futures::future::{self, BoxFuture, FutureExt};
 
 /// Moves requests and tells the time: the only I/O the client does.
 ///
 /// [`ReqwestTransport`] is the real one. With the `testing` feature,
 /// [`OfflineTransport`](crate::OfflineTransport) answers from the
-/// in-process simulator or a cassette on a virtual clock.
-pub trait Transport: Send + Sync {
+/// in-process simulator or a cassette on a virtual clock, and
+/// [`Recorder`](crate::Recorder) keeps real exchanges as a cassette.
+pub trait Transport: Send + Sync + fmt::Debug {
     /// Sends one request and reads the whole response, whatever its status.
     fn send(
         &self,
@@ -27,6 +29,12 @@ pub trait Transport: Send + Sync {
     /// Sleeps until `at`.
     fn sleep_until(&self, at: Instant) -> BoxFuture<'_, ()> {
         Box::pin(tokio::time::sleep_until(at.into()))
+    }
+}
+
+impl<T: Transport + 'static> From<T> for Box<dyn Transport> {
+    fn from(transport: T) -> Self {
+        Box::new(transport)
     }
 }
 
@@ -51,9 +59,9 @@ impl ReqwestTransport {
             .redirect(reqwest::redirect::Policy::none())
             .tcp_nodelay(true)
             .build()
-            .map_err(|e| TransportError {
-                kind: TransportErrorKind::Connect,
-                message: format!("cannot build the HTTP client: {e}"),
+            .map_err(|e| {
+                let message = format!("cannot build the HTTP client: {e}");
+                TransportError::new(TransportErrorKind::Connect, message)
             })?;
         Ok(ReqwestTransport { client, limits })
     }
@@ -64,10 +72,8 @@ impl ReqwestTransport {
         let mut body = Vec::new();
         while let Some(chunk) = response.chunk().await.map_err(classify)? {
             if (body.len() + chunk.len()) as u64 > self.limits.max_body {
-                return Err(TransportError {
-                    kind: TransportErrorKind::Io,
-                    message: format!("response body over {} bytes", self.limits.max_body),
-                });
+                let message = format!("response body over {} bytes", self.limits.max_body);
+                return Err(TransportError::new(TransportErrorKind::Io, message));
             }
             body.extend_from_slice(&chunk);
         }
@@ -96,10 +102,7 @@ fn classify(e: reqwest::Error) -> TransportError {
     } else {
         TransportErrorKind::Io
     };
-    TransportError {
-        kind,
-        message: e.to_string(),
-    }
+    TransportError::new(kind, e.to_string())
 }
 
 /// A shared transport: a test can keep a handle on the transport it gives
@@ -116,5 +119,44 @@ impl<T: Transport + ?Sized> Transport for std::sync::Arc<T> {
     }
     fn sleep_until(&self, at: Instant) -> BoxFuture<'_, ()> {
         (**self).sleep_until(at)
+    }
+}
+
+#[cfg(feature = "testing")]
+impl Transport for crate::OfflineTransport {
+    fn send(
+        &self,
+        request: Request<Vec<u8>>,
+    ) -> BoxFuture<'_, Result<Response<Vec<u8>>, TransportError>> {
+        future::ready(crate::OfflineTransport::send(self, request)).boxed()
+    }
+    fn now(&self) -> Instant {
+        crate::OfflineTransport::now(self)
+    }
+    fn sleep_until(&self, at: Instant) -> BoxFuture<'_, ()> {
+        crate::OfflineTransport::sleep_until(self, at);
+        future::ready(()).boxed()
+    }
+}
+
+#[cfg(feature = "testing")]
+impl<T: Transport> Transport for crate::Recorder<T> {
+    fn send(
+        &self,
+        request: Request<Vec<u8>>,
+    ) -> BoxFuture<'_, Result<Response<Vec<u8>>, TransportError>> {
+        let recording = doapi_core::testing::Recording::start(&request, self.inner().now());
+        async move {
+            let result = self.inner().send(request).await;
+            self.keep(recording, &result, self.inner().now());
+            result
+        }
+        .boxed()
+    }
+    fn now(&self) -> Instant {
+        self.inner().now()
+    }
+    fn sleep_until(&self, at: Instant) -> BoxFuture<'_, ()> {
+        self.inner().sleep_until(at)
     }
 }

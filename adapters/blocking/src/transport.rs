@@ -1,7 +1,7 @@
 //! How requests travel: the [`Transport`] trait and the real one, over ureq.
 
 use std::fmt;
-use std::io;
+use std::io::ErrorKind::{AddrNotAvailable, ConnectionRefused as Refused};
 use std::time::{Duration, Instant};
 
 use doapi_core::http::{Request, Response};
@@ -12,8 +12,8 @@ use doapi_core::{Limits, TransportError, TransportErrorKind};
 /// [`UreqTransport`] is the real one. With the `testing` feature,
 /// [`OfflineTransport`](crate::OfflineTransport) answers from the
 /// in-process simulator or a cassette on a virtual clock, and
-/// [`Recorder`](crate::Recorder) writes real exchanges to a cassette.
-pub trait Transport: Send + Sync {
+/// [`Recorder`](crate::Recorder) keeps real exchanges as a cassette.
+pub trait Transport: Send + Sync + fmt::Debug {
     /// Sends one request and reads the whole response, whatever its status.
     fn send(&self, request: Request<Vec<u8>>) -> Result<Response<Vec<u8>>, TransportError>;
 
@@ -36,6 +36,12 @@ pub trait Transport: Send + Sync {
             }
             std::thread::sleep(left.min(SLICE));
         }
+    }
+}
+
+impl<T: Transport + 'static> From<T> for Box<dyn Transport> {
+    fn from(transport: T) -> Self {
+        Box::new(transport)
     }
 }
 
@@ -73,12 +79,6 @@ impl UreqTransport {
     }
 }
 
-impl Default for UreqTransport {
-    fn default() -> Self {
-        UreqTransport::new(Limits::default())
-    }
-}
-
 impl Transport for UreqTransport {
     fn send(&self, request: Request<Vec<u8>>) -> Result<Response<Vec<u8>>, TransportError> {
         let response = self.agent.run(request).map_err(classify)?;
@@ -101,20 +101,12 @@ fn classify(e: ureq::Error) -> TransportError {
         }
         ureq::Error::Timeout(T::Resolve | T::Connect) => TransportErrorKind::Connect,
         ureq::Error::Timeout(_) => TransportErrorKind::Timeout,
-        ureq::Error::Io(io) if is_connect_failure(io) => TransportErrorKind::Connect,
+        ureq::Error::Io(io) if matches!(io.kind(), Refused | AddrNotAvailable) => {
+            TransportErrorKind::Connect
+        }
         _ => TransportErrorKind::Io,
     };
-    TransportError {
-        kind,
-        message: e.to_string(),
-    }
-}
-
-fn is_connect_failure(e: &io::Error) -> bool {
-    matches!(
-        e.kind(),
-        io::ErrorKind::ConnectionRefused | io::ErrorKind::AddrNotAvailable
-    )
+    TransportError::new(kind, e.to_string())
 }
 
 /// A shared transport: a test can keep a handle on the transport it gives
@@ -128,5 +120,38 @@ impl<T: Transport + ?Sized> Transport for std::sync::Arc<T> {
     }
     fn sleep_until(&self, at: Instant, interrupted: &dyn Fn() -> bool) -> bool {
         (**self).sleep_until(at, interrupted)
+    }
+}
+
+#[cfg(feature = "testing")]
+impl Transport for crate::OfflineTransport {
+    fn send(&self, request: Request<Vec<u8>>) -> Result<Response<Vec<u8>>, TransportError> {
+        crate::OfflineTransport::send(self, request)
+    }
+    fn now(&self) -> Instant {
+        crate::OfflineTransport::now(self)
+    }
+    fn sleep_until(&self, at: Instant, interrupted: &dyn Fn() -> bool) -> bool {
+        if interrupted() {
+            return false;
+        }
+        crate::OfflineTransport::sleep_until(self, at);
+        true
+    }
+}
+
+#[cfg(feature = "testing")]
+impl<T: Transport> Transport for crate::Recorder<T> {
+    fn send(&self, request: Request<Vec<u8>>) -> Result<Response<Vec<u8>>, TransportError> {
+        let recording = doapi_core::testing::Recording::start(&request, self.inner().now());
+        let result = self.inner().send(request);
+        self.keep(recording, &result, self.inner().now());
+        result
+    }
+    fn now(&self) -> Instant {
+        self.inner().now()
+    }
+    fn sleep_until(&self, at: Instant, interrupted: &dyn Fn() -> bool) -> bool {
+        self.inner().sleep_until(at, interrupted)
     }
 }

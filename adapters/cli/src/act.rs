@@ -3,6 +3,7 @@
 
 use doapi_blocking::endpoints::ActionTarget;
 use doapi_blocking::models::Action;
+use doapi_blocking::Api;
 use serde::Serialize;
 
 use crate::ctx::Ctx;

@@ -4,6 +4,7 @@
 use clap::Args;
 use doapi_blocking::endpoints::ActionTarget;
 use doapi_blocking::models::Action;
+use doapi_blocking::Api;
 use doapi_blocking::{Client, Error};
 use serde_json::{Map, Value};
 

@@ -20,7 +20,8 @@ use std::time::Duration;
 
 use clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand;
 use clap::{Args, Parser};
-use doapi_blocking::{Client, ConfigBuilder, Limits};
+use doapi_blocking::Api;
+use doapi_blocking::{Client, Limits};
 
 use crate::ctx::Ctx;
 use crate::fail::Fail;
@@ -90,7 +91,7 @@ fn client(g: &Global) -> Result<Client, Fail> {
         home,
     )?;
     let mut config =
-        ConfigBuilder::new(&token).user_agent(concat!("doapi-cli/", env!("CARGO_PKG_VERSION")));
+        Client::builder(&token).user_agent(concat!("doapi-cli/", env!("CARGO_PKG_VERSION")));
     if let Some(url) = &g.endpoint {
         config = config.endpoint(url);
     }
@@ -104,7 +105,7 @@ fn client(g: &Global) -> Result<Client, Fail> {
     if let Some(t) = g.timeout {
         limits.request_timeout = t;
     }
-    Ok(Client::with_config(config).limits(limits).build()?)
+    Ok(config.limits(limits).build()?)
 }
 
 fn run(cli: Cli) -> Result<(), Fail> {

@@ -5,6 +5,7 @@
 use std::collections::HashSet;
 
 use doapi_blocking::models::{Droplet, HasId, Image, SshKey};
+use doapi_blocking::Api;
 use doapi_blocking::{Client, Error};
 
 use crate::fail::Fail;

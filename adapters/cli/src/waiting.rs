@@ -3,14 +3,16 @@
 //! with the states printed.
 
 use std::io::{IsTerminal, Write};
+use std::net::IpAddr;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use doapi_blocking::endpoints::ActionTarget;
-use doapi_blocking::models::{Action, Droplet};
-use doapi_blocking::{Cancel, CancelFlag, Error, TargetState, WaitIter, WaitStates};
+use doapi_blocking::models::Action;
+use doapi_blocking::{
+    Cancel, CancelFlag, Error, Resource, Target, TargetState, WaitIter, WaitStates,
+};
 use serde::Serialize;
 use signal_hook::consts::SIGINT;
 
@@ -81,34 +83,37 @@ fn summary(states: &WaitStates) -> String {
 }
 
 fn label(state: &TargetState) -> String {
-    match state {
-        TargetState::Object(o) => match o.target {
-            ActionTarget::FloatingIp(ip) => ip.to_string(),
-            _ => state.id().to_string(),
-        },
-        other => other.id().to_string(),
+    match &state.target {
+        Target::Droplet(id) | Target::Action(id) | Target::Image(id) => id.to_string(),
+        Target::FloatingIp(ip) => ip.to_string(),
+        other => other.to_string(),
     }
 }
 
 /// What a wait last showed of a target, as it is printed (like the
-/// finished ones): the object, or its id when it was never seen.
+/// finished ones): its action or the resource, or its id (a floating IP's
+/// address) when it was never seen.
 #[derive(Serialize)]
 #[serde(untagged)]
 enum StateJson<'a> {
-    Droplet(&'a Droplet),
     Action(&'a Action),
+    Resource(&'a Resource),
     Id { id: u64 },
+    Ip { ip: IpAddr },
+    Label(String),
 }
 
 fn state_json(state: &TargetState) -> StateJson<'_> {
-    match state {
-        TargetState::Droplet(d) => StateJson::Droplet(d),
-        TargetState::Action(a) => StateJson::Action(a),
-        TargetState::Object(o) => match &o.action {
-            Some(a) => StateJson::Action(a),
-            None => StateJson::Id { id: state.id() },
-        },
-        _ => StateJson::Id { id: state.id() },
+    if let Some(a) = &state.action {
+        return StateJson::Action(a);
+    }
+    if let Some(r) = &state.resource {
+        return StateJson::Resource(r);
+    }
+    match state.target {
+        Target::Droplet(id) | Target::Action(id) | Target::Image(id) => StateJson::Id { id },
+        Target::FloatingIp(ip) => StateJson::Ip { ip },
+        ref other => StateJson::Label(other.to_string()),
     }
 }
 
@@ -194,13 +199,18 @@ mod tests {
     #[test]
     fn the_summary_names_the_pending_targets() {
         let states = WaitStates {
-            finished: vec![TargetState::Unseen { id: 1 }],
-            pending: vec![TargetState::Unseen { id: 2 }, TargetState::Unseen { id: 3 }],
+            finished: vec![TargetState::unseen(Target::Droplet(1))],
+            pending: vec![
+                TargetState::unseen(Target::Droplet(2)),
+                TargetState::unseen(Target::Droplet(3)),
+            ],
         };
         assert_eq!(summary(&states), "1 of 3 finished; still pending: 2, 3");
         let many = WaitStates {
             finished: Vec::new(),
-            pending: (1..=12).map(|id| TargetState::Unseen { id }).collect(),
+            pending: (1..=12)
+                .map(|id| TargetState::unseen(Target::Droplet(id)))
+                .collect(),
         };
         assert_eq!(
             summary(&many),

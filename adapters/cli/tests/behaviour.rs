@@ -14,6 +14,7 @@ use common::{
     sim, sorted, start, temp_file, PUBLIC_KEY, TOKEN,
 };
 use doapi_blocking::endpoints::Raw;
+use doapi_blocking::Api;
 use doapi_sim::{SimConfig, SimServer};
 
 const IMAGE: &str = "ubuntu-24-04-x64";

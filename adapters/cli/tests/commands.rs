@@ -8,6 +8,7 @@ use common::{
     seed_droplets, seed_snapshot, settle, sim, sorted, start, temp_file, Out, PUBLIC_KEY,
     PUBLIC_KEY_2,
 };
+use doapi_blocking::Api;
 use doapi_sim::SimConfig;
 use serde_json::{json, Value};
 

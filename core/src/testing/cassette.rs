@@ -1,6 +1,7 @@
 //! Cassettes: exchanges as lines of JSON, without request headers (so
 //! never the token).
 
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use http::{Method, Request, Response};
@@ -120,9 +121,8 @@ impl Replay {
     }
 }
 
-/// What a recorder keeps of a request before sending it, to write its
-/// cassette line once it is answered: the part of the adapters' recorders
-/// they share.
+/// What a [`Recorder`] keeps of a request before sending it, to make its
+/// cassette line once it is answered.
 #[derive(Debug)]
 pub struct Recording {
     request: Request<Vec<u8>>,
@@ -147,5 +147,72 @@ impl Recording {
         let answer = result.as_ref().map_err(|e| e.kind);
         let latency = now.saturating_duration_since(self.start);
         Exchange::recorded(&self.request, answer, latency).to_json_line()
+    }
+}
+
+/// A transport wrapped so that every exchange it makes is kept as a
+/// cassette line (method, URL, JSON body, status, headers and body; never
+/// a request header, so never the token). The adapters implement their
+/// transport trait for it; [`Recorder::cassette`] hands out the lines, for
+/// a test to save and later replay with
+/// [`OfflineTransport::from_cassette`](crate::testing::OfflineTransport::from_cassette).
+#[derive(Debug)]
+pub struct Recorder<T> {
+    inner: T,
+    cassette: Cassette,
+}
+
+/// The lines a [`Recorder`] has kept so far; clones share them.
+#[derive(Debug, Clone, Default)]
+pub struct Cassette {
+    lines: Arc<Mutex<Vec<String>>>,
+}
+
+impl Cassette {
+    /// The lines so far, one per exchange.
+    pub fn lines(&self) -> Vec<String> {
+        self.lock().clone()
+    }
+
+    /// The cassette's text: the lines, each ending with a newline (what
+    /// [`Replay::from_cassette`] reads).
+    pub fn text(&self) -> String {
+        self.lock().iter().map(|l| format!("{l}\n")).collect()
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Vec<String>> {
+        // A poisoned lock only means a test already panicked.
+        self.lines.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+impl<T> Recorder<T> {
+    /// Records what `inner` sends and receives.
+    pub fn new(inner: T) -> Self {
+        Recorder {
+            inner,
+            cassette: Cassette::default(),
+        }
+    }
+
+    /// The wrapped transport.
+    pub fn inner(&self) -> &T {
+        &self.inner
+    }
+
+    /// The lines recorded so far, and those to come.
+    pub fn cassette(&self) -> Cassette {
+        self.cassette.clone()
+    }
+
+    /// Keeps the line of a finished exchange.
+    pub fn keep(
+        &self,
+        recording: Recording,
+        result: &Result<Response<Vec<u8>>, TransportError>,
+        now: Instant,
+    ) {
+        let line = recording.line(result, now);
+        self.cassette.lock().push(line);
     }
 }

@@ -11,8 +11,8 @@
 //!   straight to [`Machine::poll_timeout`]. A test then checks what was
 //!   sent ([`Harness::sent`]) and how much virtual time it took
 //!   ([`Harness::elapsed`]).
-//! - [`Offline`] is a whole world for an adapter's transport (a clock and a
-//!   responder: a replay, or an in-process simulator), and
+//! - [`OfflineTransport`] is a whole world for an adapter's transport (a
+//!   clock and a responder: a replay, or an in-process simulator), and
 //!   [`Exchange::to_json_line`] / [`Replay::from_cassette`] write and read
 //!   cassettes of real exchanges ([`Recording`]).
 //!
@@ -51,8 +51,8 @@ pub mod harness;
 pub mod offline;
 pub mod replay;
 
-pub use cassette::Recording;
+pub use cassette::{Cassette, Recorder, Recording};
 pub use clock::FakeClock;
 pub use harness::{drive, Harness, HarnessStep, Run};
-pub use offline::{Offline, RespondFn, Timed};
+pub use offline::{OfflineTransport, RespondFn, Timed};
 pub use replay::{Exchange, Replay, ReplayError};

@@ -1,10 +1,13 @@
-//! A whole offline world for an adapter's transport.
+//! A whole offline world for an adapter's transport: [`OfflineTransport`].
 
 use std::fmt;
+use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use http::Request;
+use doapi_sim::{Delivery, Sim, SimConfig};
+use http::{Request, Response};
 
+use crate::error::{TransportError, TransportErrorKind};
 use crate::machine::Answer;
 use crate::testing::clock::FakeClock;
 use crate::testing::replay::{Replay, ReplayError};
@@ -13,69 +16,97 @@ use crate::testing::replay::{Replay, ReplayError};
 /// it takes.
 pub type Timed = (Answer, Duration);
 
-/// A whole offline world for an adapter's transport: a [`FakeClock`] and a
-/// responder, such as a [`Replay`] or an in-process simulator. Sending
-/// advances the clock by the answer's latency; sleeping jumps the clock.
-/// Adapters wrap it in their transport trait, so a user's test runs the
-/// real client without sockets and without sleeping.
-pub struct Offline {
+/// A function answering a request at a virtual time.
+pub type RespondFn = Box<dyn FnMut(&Request<Vec<u8>>, Instant) -> Timed + Send>;
+
+/// A transport with no sockets and no sleeping: an in-process simulator, a
+/// replay of recorded exchanges or any function answers, and time is
+/// virtual (a wait of an hour takes no time). Sending advances the clock by
+/// the answer's latency; sleeping jumps it. Both adapters take it as their
+/// transport (feature `testing`), so a user's test runs the real client
+/// without sockets and without sleeping.
+pub struct OfflineTransport {
+    world: Mutex<World>,
+}
+
+struct World {
     clock: FakeClock,
     responder: Responder,
 }
-
-/// A function answering a request at a virtual time.
-pub type RespondFn = Box<dyn FnMut(&Request<Vec<u8>>, Instant) -> Timed + Send>;
 
 enum Responder {
     Replay(Replay),
     Fn(RespondFn),
 }
 
-impl fmt::Debug for Offline {
+impl fmt::Debug for OfflineTransport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let kind = match &self.responder {
+        let world = self.lock();
+        let kind = match &world.responder {
             Responder::Replay(r) => format!("Replay({} left)", r.remaining()),
             Responder::Fn(_) => "Fn".to_owned(),
         };
-        f.debug_struct("Offline")
-            .field("clock", &self.clock)
+        f.debug_struct("OfflineTransport")
+            .field("clock", &world.clock)
             .field("responder", &kind)
             .finish()
     }
 }
 
-impl Offline {
+impl OfflineTransport {
+    /// Answers from an in-process [`Sim`] built from `config`.
+    pub fn simulator(config: SimConfig) -> Self {
+        let clock = FakeClock::new();
+        let mut sim = Sim::new(config, clock.now());
+        OfflineTransport::with_clock(
+            clock,
+            Responder::Fn(Box::new(move |req, now| {
+                let served = sim.handle(req, now);
+                let answer = match served.delivery {
+                    Delivery::Whole => Ok(served.response),
+                    // Dropped or cut short after the request arrived.
+                    _ => Err(TransportErrorKind::Io),
+                };
+                (answer, served.delay)
+            })),
+        )
+    }
+
     /// Answers from recorded exchanges. A request that is not the next one
     /// recorded fails the test at once (panics, naming the request); see
-    /// [`Offline::finish`] for the ones never sent.
+    /// [`OfflineTransport::finish`] for the ones never sent.
     pub fn replay(replay: Replay) -> Self {
-        Offline {
-            clock: FakeClock::new(),
-            responder: Responder::Replay(replay),
-        }
+        OfflineTransport::with_clock(FakeClock::new(), Responder::Replay(replay))
     }
 
-    /// Answers with a function of the request and the virtual time, such as
-    /// a simulator's `handle`.
+    /// Answers from a cassette's text (see
+    /// [`Replay::from_cassette`]), such as a file a recorder wrote.
+    pub fn from_cassette(text: &str) -> Result<Self, ReplayError> {
+        Ok(OfflineTransport::replay(Replay::from_cassette(text)?))
+    }
+
+    /// Answers with a function of the request and the virtual time.
     pub fn new(respond: impl FnMut(&Request<Vec<u8>>, Instant) -> Timed + Send + 'static) -> Self {
-        Offline {
-            clock: FakeClock::new(),
-            responder: Responder::Fn(Box::new(respond)),
+        OfflineTransport::with_clock(FakeClock::new(), Responder::Fn(Box::new(respond)))
+    }
+
+    fn with_clock(clock: FakeClock, responder: Responder) -> Self {
+        OfflineTransport {
+            world: Mutex::new(World { clock, responder }),
         }
     }
 
-    /// The same world starting at another virtual time (for a simulator
-    /// created at that time).
-    pub fn starting_at(mut self, origin: Instant) -> Self {
-        self.clock = FakeClock::starting_at(origin);
-        self
+    fn lock(&self) -> MutexGuard<'_, World> {
+        // A poisoned lock only means a test already panicked.
+        self.world.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// Answers a request, advancing the clock by its latency.
     #[allow(clippy::panic)]
-    pub fn send(&mut self, req: Request<Vec<u8>>) -> Answer {
-        let now = self.clock.now();
-        let (answer, latency) = match &mut self.responder {
+    pub fn send(&self, req: Request<Vec<u8>>) -> Result<Response<Vec<u8>>, TransportError> {
+        let mut world = self.lock();
+        let now = world.clock.now();
+        let (answer, latency) = match &mut world.responder {
             Responder::Fn(f) => f(&req, now),
             Responder::Replay(r) => match r.answer(req) {
                 Ok(timed) => timed,
@@ -83,28 +114,28 @@ impl Offline {
                 Err(e) => panic!("offline replay: {e}"),
             },
         };
-        self.clock.advance(latency);
-        answer
+        world.clock.advance(latency);
+        answer.map_err(|kind| TransportError::new(kind, "offline transport"))
     }
 
     /// The virtual time.
     pub fn now(&self) -> Instant {
-        self.clock.now()
+        self.lock().clock.now()
     }
 
     /// Virtual time passed since the start.
     pub fn elapsed(&self) -> Duration {
-        self.clock.elapsed()
+        self.lock().clock.elapsed()
     }
 
     /// Jumps the clock to `at` (a sleep that takes no time).
-    pub fn sleep_until(&mut self, at: Instant) {
-        self.clock.jump_to(at);
+    pub fn sleep_until(&self, at: Instant) {
+        self.lock().clock.jump_to(at);
     }
 
     /// For a replay, fails if some recorded exchanges were never sent.
     pub fn finish(&self) -> Result<(), ReplayError> {
-        match &self.responder {
+        match &self.lock().responder {
             Responder::Replay(r) => r.finish(),
             Responder::Fn(_) => Ok(()),
         }
@@ -114,7 +145,6 @@ impl Offline {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::error::TransportErrorKind;
     use crate::testing::cassette::Recording;
     use crate::testing::replay::Exchange;
     use http::Response;
@@ -137,7 +167,7 @@ mod tests {
         let failed = Exchange::recorded(&req, Err(TransportErrorKind::Timeout), Duration::ZERO);
         let cassette = format!("{line}\n\n{}\n", failed.to_json_line());
 
-        let mut offline = Offline::replay(Replay::from_cassette(&cassette).unwrap());
+        let offline = OfflineTransport::from_cassette(&cassette).unwrap();
         let start = offline.now();
         let again = Request::post("https://api.test/v2/droplets")
             .body(br#"{ "name": "web-1" }"#.to_vec())
@@ -149,7 +179,7 @@ mod tests {
         assert_eq!(offline.now() - start, Duration::from_millis(12));
         assert!(offline.finish().is_err());
         assert_eq!(
-            offline.send(again).unwrap_err(),
+            offline.send(again).unwrap_err().kind,
             TransportErrorKind::Timeout
         );
         assert!(offline.finish().is_ok());

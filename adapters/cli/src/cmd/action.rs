@@ -3,6 +3,7 @@
 use clap::{Args, Subcommand};
 use doapi_blocking::endpoints::ActionTarget;
 use doapi_blocking::models::Action;
+use doapi_blocking::Api;
 use doapi_blocking::Client;
 use serde_json::Value;
 

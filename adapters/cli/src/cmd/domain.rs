@@ -5,6 +5,7 @@ use std::net::IpAddr;
 use clap::{Args, Subcommand};
 use doapi_blocking::endpoints::RecordFields;
 use doapi_blocking::models::RecordType;
+use doapi_blocking::Api;
 
 use crate::ctx::Ctx;
 use crate::fail::Fail;

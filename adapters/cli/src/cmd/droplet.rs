@@ -9,7 +9,8 @@ use doapi_blocking::endpoints::{
     TaggableRef,
 };
 use doapi_blocking::models::{Action, Droplet, DropletStatus, Image, SshKey};
-use doapi_blocking::{Error, Until, Wait};
+use doapi_blocking::Api;
+use doapi_blocking::{Error, Until};
 
 use crate::act::{act_and_print, print_partial, wait_current_actions};
 use crate::args::{ActFields, ActionsView, DropletOrTagSelect, DropletSelect, WaitOpt};
@@ -524,15 +525,11 @@ fn new(ctx: &mut Ctx, args: NewArgs) -> Result<(), Fail> {
     let now = client.now();
     let interval = client.config().wait_interval;
     let n = created.len();
-    let wait = Wait::droplets(
-        client.config(),
-        created,
-        Until::Status(DropletStatus::Active),
-        now,
-    )
-    .with_retry(client.retry_policy().clone())
-    .first_round_at(now + interval.min(Duration::from_secs(3600)));
-    let wait = client.wait_iter(wait);
+    let wait = client
+        .session()
+        .wait_droplets(created, Until::Status(DropletStatus::Active), now)
+        .first_round_at(now + interval.min(Duration::from_secs(3600)));
+    let wait = client.wait(wait);
     waiting::run(&mut ctx.out, wait, n, "droplets to be active")
 }
 

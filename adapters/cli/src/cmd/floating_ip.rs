@@ -5,6 +5,7 @@ use std::net::IpAddr;
 use clap::Subcommand;
 use doapi_blocking::endpoints::{ActOnTarget, ActionTarget, FloatingIpTarget};
 use doapi_blocking::models::Droplet;
+use doapi_blocking::Api;
 
 use crate::act::{act_and_print, wait_current_actions};
 use crate::args::{ActFields, ActionsView, WaitOpt};
@@ -127,7 +128,7 @@ pub fn run(ctx: &mut Ctx, cmd: FloatingIpCmd) -> Result<(), Fail> {
         FloatingIpCmd::Act { fields, ips, wait } => {
             let fields = fields.parse()?;
             let actions = unique(ips).map(|ip| {
-                Ok(client.call(ActOnTarget {
+                Ok(client.send(ActOnTarget {
                     target: ActionTarget::FloatingIp(ip),
                     fields: fields.clone(),
                 })?)

@@ -3,6 +3,7 @@
 use clap::Subcommand;
 use doapi_blocking::endpoints::{ActOnTarget, ActionTarget, ImageFilter, ListImages};
 use doapi_blocking::models::{Action, Image};
+use doapi_blocking::Api;
 use doapi_blocking::{Client, Error};
 
 use crate::act::{act_and_print, wait_current_actions};
@@ -146,7 +147,7 @@ pub fn run(ctx: &mut Ctx, cmd: ImageCmd) -> Result<(), Fail> {
         ImageCmd::Act { fields, sel, wait } => {
             let fields = fields.parse()?;
             act_on_images(ctx, &sel, wait.wait, |c, id| {
-                c.call(ActOnTarget {
+                c.send(ActOnTarget {
                     target: ActionTarget::Image(id),
                     fields: fields.clone(),
                 })

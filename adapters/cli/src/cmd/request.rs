@@ -2,6 +2,7 @@
 
 use clap::Args;
 use doapi_blocking::endpoints::{Raw, RawList};
+use doapi_blocking::Api;
 use http::Method;
 
 use crate::ctx::Ctx;

@@ -5,6 +5,7 @@ use clap::Subcommand;
 
 use crate::ctx::Ctx;
 use crate::fail::Fail;
+use doapi_blocking::Api;
 
 /// Commands with only `show`.
 #[derive(Subcommand)]

@@ -2,6 +2,7 @@
 
 use clap::Subcommand;
 use doapi_blocking::models::SshKey;
+use doapi_blocking::Api;
 
 use crate::ctx::Ctx;
 use crate::fail::Fail;

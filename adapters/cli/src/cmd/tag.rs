@@ -2,6 +2,7 @@
 
 use clap::Subcommand;
 use doapi_blocking::endpoints::validate_tag_name;
+use doapi_blocking::Api;
 use doapi_blocking::Error;
 
 use crate::ctx::Ctx;

@@ -14,7 +14,7 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use doapi_blocking::endpoints::{DropletSpec, Raw};
-use doapi_blocking::{Client, RetryPolicy, Until};
+use doapi_blocking::{Api, Client, RetryPolicy, Until};
 use doapi_sim::{SimConfig, SimServer};
 use serde_json::Value;
 
