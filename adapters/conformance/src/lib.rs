@@ -1,0 +1,391 @@
+//! The test suite both clients pass, written once: a scenario is a function
+//! generic over a [`Subject`] (the blocking client, or the async client on
+//! a runtime of this crate), and [`both!`] makes it a test for each.
+//!
+//! ```text
+//! fn a_droplet_is_created<C: Subject>() {
+//!     let server = start(fast_sim());
+//!     let c = C::client(&server);
+//!     let d = c.get(c.create_droplet("web-1", spec())).unwrap();
+//!     assert_eq!(d.name, "web-1");
+//! }
+//! both!(a_droplet_is_created);
+//! ```
+//!
+//! The scenarios are in `tests/`; this library is the harness: the
+//! [`Subject`] trait and its two implementations, and the simulator and
+//! client settings every scenario starts from.
+#![forbid(unsafe_code)]
+#![allow(clippy::missing_panics_doc, clippy::expect_used, clippy::panic)]
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+
+use doapi_core::endpoints::{DropletSpec, List};
+use doapi_core::testing::{OfflineTransport, Recorder};
+use doapi_core::{Api, Cancel, ClientBuilder, Connect, Decoded, Error, Page, RetryPolicy};
+use doapi_sim::{FaultRule, SimConfig, SimServer};
+use futures::StreamExt;
+
+pub use doapi_sim::prism;
+
+/// The token every test client sends; no test output may contain it.
+pub const TOKEN: &str = "dop_v1_integration-test-secret-7f3a9c";
+
+/// A client as the suite drives it: each adapter's client, with a way to
+/// get the result of its calls, listings and waits on the test's thread.
+pub trait Subject: Api + Connect + Clone + Send + Sync + 'static {
+    /// `blocking` or `async`, for messages.
+    const NAME: &'static str;
+
+    /// The result of a call.
+    fn get<T: Send + 'static>(&self, call: Self::Call<T>) -> Result<T, Error>;
+
+    /// The next item of a listing.
+    fn next_item<L: List>(&self, items: &mut Self::Items<L>) -> Option<Result<L::Item, Error>>;
+
+    /// The next page of a listing.
+    #[allow(clippy::type_complexity)]
+    fn next_page<L: List>(
+        &self,
+        pages: &mut Self::Pages<L>,
+    ) -> Option<Result<Decoded<Page<L::Item>>, Error>>;
+
+    /// The next output of a wait.
+    fn next_out<M>(&self, wait: &mut Self::Waiting<M>) -> Option<Result<M::Output, Error>>
+    where
+        M: Cancel + Send + 'static,
+        M::Output: Send + 'static;
+
+    /// Every output of `machine`, the wait cancelled by the client's own
+    /// means (a flag, a future) once `cancel` returns true, checked every
+    /// 5 ms on another thread.
+    fn wait_cancelled<M>(
+        &self,
+        machine: M,
+        cancel: impl Fn() -> bool + Send + 'static,
+    ) -> Vec<Result<M::Output, Error>>
+    where
+        M: Cancel + Send + 'static,
+        M::Output: Send + 'static;
+
+    /// The builder with an offline transport.
+    fn offline(
+        builder: ClientBuilder<Self>,
+        transport: Arc<OfflineTransport>,
+    ) -> ClientBuilder<Self>;
+
+    /// The builder recording through the adapter's real transport (with
+    /// default limits) into `recorder`'s cassette.
+    fn recording(
+        builder: ClientBuilder<Self>,
+    ) -> (ClientBuilder<Self>, doapi_core::testing::Cassette);
+
+    /// The builder for `url`: quick polls, a one-minute wait limit, quick
+    /// retries.
+    fn builder_for(url: &str) -> ClientBuilder<Self> {
+        Self::builder(TOKEN)
+            .endpoint(url)
+            .wait_interval(Duration::from_millis(25))
+            .wait_time(Some(Duration::from_secs(60)))
+            .retry(fast_retry())
+    }
+
+    /// A client of the simulator `server`, built with [`Subject::builder_for`].
+    fn client(server: &SimServer) -> Self {
+        Self::builder_for(server.url()).build().expect("a client")
+    }
+
+    /// Every item of a listing, or the first error.
+    fn all<L: List>(&self, mut items: Self::Items<L>) -> Result<Vec<L::Item>, Error> {
+        let mut all = Vec::new();
+        while let Some(item) = self.next_item(&mut items) {
+            all.push(item?);
+        }
+        Ok(all)
+    }
+
+    /// Every page of a listing, or the first error.
+    #[allow(clippy::type_complexity)]
+    fn all_pages<L: List>(
+        &self,
+        mut pages: Self::Pages<L>,
+    ) -> Result<Vec<Decoded<Page<L::Item>>>, Error> {
+        let mut all = Vec::new();
+        while let Some(page) = self.next_page(&mut pages) {
+            all.push(page?);
+        }
+        Ok(all)
+    }
+
+    /// Every output of a wait, the error (if any) last.
+    fn outputs<M>(&self, mut wait: Self::Waiting<M>) -> Vec<Result<M::Output, Error>>
+    where
+        M: Cancel + Send + 'static,
+        M::Output: Send + 'static,
+    {
+        std::iter::from_fn(|| self.next_out(&mut wait)).collect()
+    }
+
+    /// Every output of a wait, or the first error.
+    fn finished<M>(&self, wait: Self::Waiting<M>) -> Result<Vec<M::Output>, Error>
+    where
+        M: Cancel + Send + 'static,
+        M::Output: Send + 'static,
+    {
+        self.outputs(wait).into_iter().collect()
+    }
+}
+
+impl Subject for doapi_blocking::Client {
+    const NAME: &'static str = "blocking";
+
+    fn get<T: Send + 'static>(&self, call: Result<T, Error>) -> Result<T, Error> {
+        call
+    }
+
+    fn next_item<L: List>(
+        &self,
+        items: &mut doapi_blocking::ListIter<L>,
+    ) -> Option<Result<L::Item, Error>> {
+        items.next()
+    }
+
+    fn next_page<L: List>(
+        &self,
+        pages: &mut doapi_blocking::PageIter<L>,
+    ) -> Option<Result<Decoded<Page<L::Item>>, Error>> {
+        pages.next()
+    }
+
+    fn next_out<M>(
+        &self,
+        wait: &mut doapi_blocking::WaitIter<M>,
+    ) -> Option<Result<M::Output, Error>>
+    where
+        M: Cancel + Send + 'static,
+    {
+        wait.next()
+    }
+
+    fn wait_cancelled<M>(
+        &self,
+        machine: M,
+        cancel: impl Fn() -> bool + Send + 'static,
+    ) -> Vec<Result<M::Output, Error>>
+    where
+        M: Cancel + Send + 'static,
+        M::Output: Send + 'static,
+    {
+        let flag = Arc::new(AtomicBool::new(false));
+        let done = Arc::new(AtomicBool::new(false));
+        let watcher = {
+            let (flag, done) = (flag.clone(), done.clone());
+            std::thread::spawn(move || {
+                while !done.load(Ordering::Relaxed) {
+                    if cancel() {
+                        flag.store(true, Ordering::Relaxed);
+                        return;
+                    }
+                    std::thread::sleep(Duration::from_millis(5));
+                }
+            })
+        };
+        let outputs = self.wait(machine).cancel_on(flag).collect();
+        done.store(true, Ordering::Relaxed);
+        watcher.join().expect("the watcher thread");
+        outputs
+    }
+
+    fn offline(
+        builder: ClientBuilder<Self>,
+        transport: Arc<OfflineTransport>,
+    ) -> ClientBuilder<Self> {
+        builder.transport(transport)
+    }
+
+    fn recording(
+        builder: ClientBuilder<Self>,
+    ) -> (ClientBuilder<Self>, doapi_core::testing::Cassette) {
+        let real = doapi_blocking::UreqTransport::new(doapi_core::Limits::default());
+        let recorder = Recorder::new(real);
+        let cassette = recorder.cassette();
+        (builder.transport(recorder), cassette)
+    }
+}
+
+/// The runtime the async client's calls run on.
+pub fn runtime() -> &'static tokio::runtime::Runtime {
+    static RUNTIME: OnceLock<tokio::runtime::Runtime> = OnceLock::new();
+    RUNTIME.get_or_init(|| {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("a tokio runtime")
+    })
+}
+
+impl Subject for doapi_async::Client {
+    const NAME: &'static str = "async";
+
+    fn get<T: Send + 'static>(
+        &self,
+        call: futures::future::BoxFuture<'static, Result<T, Error>>,
+    ) -> Result<T, Error> {
+        runtime().block_on(call)
+    }
+
+    fn next_item<L: List>(
+        &self,
+        items: &mut futures::stream::BoxStream<'static, Result<L::Item, Error>>,
+    ) -> Option<Result<L::Item, Error>> {
+        runtime().block_on(items.next())
+    }
+
+    fn next_page<L: List>(
+        &self,
+        pages: &mut futures::stream::BoxStream<'static, Result<Decoded<Page<L::Item>>, Error>>,
+    ) -> Option<Result<Decoded<Page<L::Item>>, Error>> {
+        runtime().block_on(pages.next())
+    }
+
+    fn next_out<M>(
+        &self,
+        wait: &mut futures::stream::BoxStream<'static, Result<M::Output, Error>>,
+    ) -> Option<Result<M::Output, Error>>
+    where
+        M: Cancel + Send + 'static,
+        M::Output: Send + 'static,
+    {
+        runtime().block_on(wait.next())
+    }
+
+    fn wait_cancelled<M>(
+        &self,
+        machine: M,
+        cancel: impl Fn() -> bool + Send + 'static,
+    ) -> Vec<Result<M::Output, Error>>
+    where
+        M: Cancel + Send + 'static,
+        M::Output: Send + 'static,
+    {
+        let fired = async move {
+            while !cancel() {
+                tokio::time::sleep(Duration::from_millis(5)).await;
+            }
+        };
+        let stream = self.wait_with_cancel(machine, fired);
+        runtime().block_on(stream.collect())
+    }
+
+    fn offline(
+        builder: ClientBuilder<Self>,
+        transport: Arc<OfflineTransport>,
+    ) -> ClientBuilder<Self> {
+        builder.transport(transport)
+    }
+
+    fn recording(
+        builder: ClientBuilder<Self>,
+    ) -> (ClientBuilder<Self>, doapi_core::testing::Cassette) {
+        let real = doapi_async::ReqwestTransport::new(doapi_core::Limits::default())
+            .expect("an HTTP client");
+        let recorder = Recorder::new(real);
+        let cassette = recorder.cassette();
+        (builder.transport(recorder), cassette)
+    }
+}
+
+/// Makes each scenario, a function generic over [`Subject`], a test for
+/// each client: `both!(name)` gives the tests `name::blocking_client` and
+/// `name::async_client`.
+#[macro_export]
+macro_rules! both {
+    ($($scenario:ident),* $(,)?) => {
+        $(
+            mod $scenario {
+                #[test]
+                fn blocking_client() {
+                    super::$scenario::<doapi_blocking::Client>();
+                }
+
+                #[test]
+                fn async_client() {
+                    super::$scenario::<doapi_async::Client>();
+                }
+            }
+        )*
+    };
+}
+
+/// The simulator's quick settings for tests.
+pub fn fast_sim() -> SimConfig {
+    SimConfig::fast()
+}
+
+/// [`fast_sim`] with these faults (in the simulator's text form).
+pub fn sim_with_faults(faults: &[&str]) -> SimConfig {
+    SimConfig {
+        faults: faults.iter().map(|f| parse_fault(f)).collect(),
+        ..fast_sim()
+    }
+}
+
+/// A fault in the simulator's text form.
+pub fn parse_fault(text: &str) -> FaultRule {
+    text.parse()
+        .unwrap_or_else(|e| panic!("bad fault {text:?}: {e:?}"))
+}
+
+/// The simulator on 127.0.0.1, on a thread of its own.
+pub fn start(config: SimConfig) -> SimServer {
+    SimServer::start_blocking(config).expect("the simulator starts")
+}
+
+/// The default retry policy, but with short, exact backoffs.
+pub fn fast_retry() -> RetryPolicy {
+    let mut p = RetryPolicy::default().without_jitter();
+    p.initial_backoff = Duration::from_millis(20);
+    p.max_backoff = Duration::from_millis(200);
+    p.deadline = Some(Duration::from_secs(20));
+    p
+}
+
+/// A small droplet in nyc3.
+pub fn spec() -> DropletSpec {
+    DropletSpec::new("s-1vcpu-1gb", "ubuntu-24-04-x64").region("nyc3")
+}
+
+/// [`spec`] with tags.
+pub fn tagged_spec(tags: &[&str]) -> DropletSpec {
+    let mut s = spec();
+    s.tags = tags.iter().map(|t| t.to_string()).collect();
+    s
+}
+
+/// `GET` requests in the statistics, over every route.
+pub fn gets(stats: &doapi_sim::Stats) -> u64 {
+    stats
+        .routes
+        .iter()
+        .filter(|(route, _)| route.starts_with("GET "))
+        .map(|(_, r)| r.requests)
+        .sum()
+}
+
+/// The names of the methods [`Api`] provides, read from its source: each
+/// must be called by the suite.
+pub fn api_methods() -> Vec<String> {
+    let source = include_str!("../../../core/src/client.rs");
+    let mut names: Vec<String> = source
+        .lines()
+        .filter_map(|l| l.trim_start().strip_prefix("fn "))
+        .filter_map(|rest| rest.split(['(', '<']).next())
+        .map(str::to_owned)
+        .collect();
+    names.sort();
+    names.dedup();
+    names
+}
