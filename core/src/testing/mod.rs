@@ -6,9 +6,10 @@
 //!   body), and gets the recorded answer. An unexpected request, and a
 //!   recorded one never sent, are errors ([`ReplayError`]).
 //! - [`FakeClock`] is virtual time: it only moves when told to.
-//! - [`Harness`] drives any [`Machine`] with the two, the way the adapters
+//! - [`Harness`] drives any [`Machine`](crate::machine::Machine) with the two, the way the adapters
 //!   do with real I/O, except that instead of sleeping the clock jumps
-//!   straight to [`Machine::poll_timeout`]. A test then checks what was
+//!   straight to
+//!   [`Machine::poll_timeout`](crate::machine::Machine::poll_timeout). A test then checks what was
 //!   sent ([`Harness::sent`]) and how much virtual time it took
 //!   ([`Harness::elapsed`]).
 //! - [`OfflineTransport`] is a whole world for an adapter's transport (a

@@ -1,32 +1,5 @@
 //! [`WaitActionsOnObjects`]: the most recent action of many resources
-//! awaited, then each one's final state (doapi's `wait_actions_on_objects`).
-//!
-//! It reads each resource's most recent action ([`LastAction`]), one
-//! request per resource. A resource without actions, or whose action is
-//! already done, is fetched at once. The actions still in progress are then
-//! awaited together by one [`WaitActions`], so they are polled as cheaply as
-//! that wait polls (one listing of the newest actions per round when that
-//! costs fewer requests than a GET per action); as each one finishes, its
-//! resource is fetched. Results come out in completion order.
-//!
-//! ```text
-//!   LastAction of each ──▶ none, or done ──────────────▶ fetch ─▶ output
-//!          │ in progress                                   ▲
-//!          ▼ (once every LastAction is read)               │
-//!   one WaitActions on all of them ── each as it ends ─────┘
-//! ```
-//!
-//! What it costs: one `LastAction` per resource, the polls of the actions,
-//! and one GET per resource. doapi makes the same `LastAction`s and GETs,
-//! but polls each pending action with a GET of its own every round, the
-//! first round at once although the actions were just read.
-//!
-//! Its own requests (the `LastAction`s and the fetches) go out before the
-//! polls. An `errored` action ends the wait with [`Error::ActionFailed`];
-//! when the configuration's `wait_time` runs out it ends with
-//! [`Error::WaitTimeout`], and [`WaitActionsOnObjects::handle_cancel`] ends
-//! it with [`Error::Cancelled`]. Both carry every resource's
-//! [`TargetState`].
+//! awaited, then each one's final state.
 
 use std::collections::{HashMap, VecDeque};
 use std::time::Instant;
@@ -49,7 +22,34 @@ use crate::wait::targets::WaitActions;
 /// state, in completion order (doapi's `wait_actions_on_objects`), as a
 /// [`Machine`] yielding one [`TargetState`] per resource: its action, and
 /// the resource fetched after it (`None` if it no longer existed: the
-/// action deleted it). See the [module docs](self).
+/// action deleted it).
+///
+/// It reads each resource's most recent action ([`LastAction`]), one
+/// request per resource. A resource without actions, or whose action is
+/// already done, is fetched at once. The actions still in progress are then
+/// awaited together by one [`WaitActions`], so they are polled as cheaply as
+/// that wait polls (one listing of the newest actions per round when that
+/// costs fewer requests than a GET per action); as each one finishes, its
+/// resource is fetched. Results come out in completion order.
+///
+/// ```text
+///   LastAction of each ──▶ none, or done ──────────────▶ fetch ─▶ output
+///          │ in progress                                   ▲
+///          ▼ (once every LastAction is read)               │
+///   one WaitActions on all of them ── each as it ends ─────┘
+/// ```
+///
+/// What it costs: one `LastAction` per resource, the polls of the actions,
+/// and one GET per resource. doapi makes the same `LastAction`s and GETs,
+/// but polls each pending action with a GET of its own every round, the
+/// first round at once although the actions were just read.
+///
+/// Its own requests (the `LastAction`s and the fetches) go out before the
+/// polls. An `errored` action ends the wait with [`Error::ActionFailed`];
+/// when the configuration's `wait_time` runs out it ends with
+/// [`Error::WaitTimeout`], and [`WaitActionsOnObjects::handle_cancel`] ends
+/// it with [`Error::Cancelled`]. Both carry every resource's
+/// [`TargetState`].
 ///
 /// ```
 /// use std::time::Instant;
