@@ -6,25 +6,28 @@
 //! fn a_droplet_is_created<C: Subject>() {
 //!     let server = start(fast_sim());
 //!     let c = C::client(&server);
-//!     let d = c.get(c.create_droplet("web-1", spec())).unwrap();
+//!     let d = c.ok(c.create_droplet("web-1", spec()));
 //!     assert_eq!(d.name, "web-1");
 //! }
 //! both!(a_droplet_is_created);
 //! ```
 //!
 //! The scenarios are in `tests/`; this library is the harness: the
-//! [`Subject`] trait and its two implementations, and the simulator and
-//! client settings every scenario starts from.
+//! [`Subject`] trait and its two implementations, the simulator and client
+//! settings every scenario starts from, and [`SpanCapture`] for the
+//! adapters' own span tests.
 #![forbid(unsafe_code)]
 #![allow(clippy::missing_panics_doc, clippy::expect_used, clippy::panic)]
 
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, OnceLock};
+use std::fmt::{self, Write};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use doapi_core::endpoints::{DropletSpec, List};
-use doapi_core::testing::{OfflineTransport, Recorder};
-use doapi_core::{Api, Cancel, ClientBuilder, Connect, Decoded, Error, Page, RetryPolicy};
+use doapi_core::models::Droplet;
+use doapi_core::testing::{Cassette, OfflineTransport, Recorder};
+use doapi_core::{Api, Cancel, ClientBuilder, Connect, Decoded, Error, Limits, Page, RetryPolicy};
 use doapi_sim::{FaultRule, SimConfig, SimServer};
 use futures::StreamExt;
 
@@ -35,7 +38,7 @@ pub const TOKEN: &str = "dop_v1_integration-test-secret-7f3a9c";
 
 /// A client as the suite drives it: each adapter's client, with a way to
 /// get the result of its calls, listings and waits on the test's thread.
-pub trait Subject: Api + Connect + Clone + Send + Sync + 'static {
+pub trait Subject: Api + Connect + Clone + Send + Sync + fmt::Debug + 'static {
     /// `blocking` or `async`, for messages.
     const NAME: &'static str;
 
@@ -59,8 +62,8 @@ pub trait Subject: Api + Connect + Clone + Send + Sync + 'static {
         M::Output: Send + 'static;
 
     /// Every output of `machine`, the wait cancelled by the client's own
-    /// means (a flag, a future) once `cancel` returns true, checked every
-    /// 5 ms on another thread.
+    /// means (a flag, a future) once `cancel` returns true: checked before
+    /// the wait starts, then every 5 ms on another thread or task.
     fn wait_cancelled<M>(
         &self,
         machine: M,
@@ -76,11 +79,9 @@ pub trait Subject: Api + Connect + Clone + Send + Sync + 'static {
         transport: Arc<OfflineTransport>,
     ) -> ClientBuilder<Self>;
 
-    /// The builder recording through the adapter's real transport (with
-    /// default limits) into `recorder`'s cassette.
-    fn recording(
-        builder: ClientBuilder<Self>,
-    ) -> (ClientBuilder<Self>, doapi_core::testing::Cassette);
+    /// The builder recording the exchanges of the adapter's real transport
+    /// (with default limits) into the cassette it returns.
+    fn recording(builder: ClientBuilder<Self>) -> (ClientBuilder<Self>, Cassette);
 
     /// The builder for `url`: quick polls, a one-minute wait limit, quick
     /// retries.
@@ -97,13 +98,25 @@ pub trait Subject: Api + Connect + Clone + Send + Sync + 'static {
         Self::builder_for(server.url()).build().expect("a client")
     }
 
-    /// Every item of a listing, or the first error.
-    fn all<L: List>(&self, mut items: Self::Items<L>) -> Result<Vec<L::Item>, Error> {
-        let mut all = Vec::new();
-        while let Some(item) = self.next_item(&mut items) {
-            all.push(item?);
+    /// The result of a call that must succeed; panics, naming the client
+    /// and the caller's line, if it does not.
+    #[track_caller]
+    fn ok<T: Send + 'static>(&self, call: Self::Call<T>) -> T {
+        match self.get(call) {
+            Ok(value) => value,
+            Err(e) => panic!("{}: {e:?}", Self::NAME),
         }
-        Ok(all)
+    }
+
+    /// Every item of a listing, the error (if any) last: a listing ends
+    /// after an error.
+    fn items<L: List>(&self, mut items: Self::Items<L>) -> Vec<Result<L::Item, Error>> {
+        std::iter::from_fn(|| self.next_item(&mut items)).collect()
+    }
+
+    /// Every item of a listing, or the first error.
+    fn all<L: List>(&self, items: Self::Items<L>) -> Result<Vec<L::Item>, Error> {
+        self.items(items).into_iter().collect()
     }
 
     /// Every page of a listing, or the first error.
@@ -112,11 +125,7 @@ pub trait Subject: Api + Connect + Clone + Send + Sync + 'static {
         &self,
         mut pages: Self::Pages<L>,
     ) -> Result<Vec<Decoded<Page<L::Item>>>, Error> {
-        let mut all = Vec::new();
-        while let Some(page) = self.next_page(&mut pages) {
-            all.push(page?);
-        }
-        Ok(all)
+        std::iter::from_fn(|| self.next_page(&mut pages)).collect()
     }
 
     /// Every output of a wait, the error (if any) last.
@@ -136,6 +145,30 @@ pub trait Subject: Api + Connect + Clone + Send + Sync + 'static {
     {
         self.outputs(wait).into_iter().collect()
     }
+
+    /// The first droplet the account lists.
+    fn first_droplet(&self) -> Droplet {
+        self.all(self.fetch_all_droplets()).unwrap().remove(0)
+    }
+}
+
+/// What both implementations of [`Subject`] write alike but for the type
+/// of the adapter's real transport (`$real` builds one).
+macro_rules! transports {
+    ($real:expr) => {
+        fn offline(
+            builder: ClientBuilder<Self>,
+            transport: Arc<OfflineTransport>,
+        ) -> ClientBuilder<Self> {
+            builder.transport(transport)
+        }
+
+        fn recording(builder: ClientBuilder<Self>) -> (ClientBuilder<Self>, Cassette) {
+            let recorder = Recorder::new($real);
+            let cassette = recorder.cassette();
+            (builder.transport(recorder), cassette)
+        }
+    };
 }
 
 impl Subject for doapi_blocking::Client {
@@ -159,13 +192,10 @@ impl Subject for doapi_blocking::Client {
         pages.next()
     }
 
-    fn next_out<M>(
+    fn next_out<M: Cancel + Send + 'static>(
         &self,
         wait: &mut doapi_blocking::WaitIter<M>,
-    ) -> Option<Result<M::Output, Error>>
-    where
-        M: Cancel + Send + 'static,
-    {
+    ) -> Option<Result<M::Output, Error>> {
         wait.next()
     }
 
@@ -178,41 +208,22 @@ impl Subject for doapi_blocking::Client {
         M: Cancel + Send + 'static,
         M::Output: Send + 'static,
     {
-        let flag = Arc::new(AtomicBool::new(false));
-        let done = Arc::new(AtomicBool::new(false));
-        let watcher = {
-            let (flag, done) = (flag.clone(), done.clone());
-            std::thread::spawn(move || {
-                while !done.load(Ordering::Relaxed) {
-                    if cancel() {
-                        flag.store(true, Ordering::Relaxed);
-                        return;
-                    }
+        let (flag, done) = (Arc::new(AtomicBool::new(cancel())), AtomicBool::new(false));
+        let (set, done) = (&flag, &done);
+        std::thread::scope(|s| {
+            s.spawn(move || {
+                while !done.load(Ordering::Relaxed) && !cancel() {
                     std::thread::sleep(Duration::from_millis(5));
                 }
-            })
-        };
-        let outputs = self.wait(machine).cancel_on(flag).collect();
-        done.store(true, Ordering::Relaxed);
-        watcher.join().expect("the watcher thread");
-        outputs
+                set.store(true, Ordering::Relaxed);
+            });
+            let outputs = self.wait(machine).cancel_on(flag.clone()).collect();
+            done.store(true, Ordering::Relaxed);
+            outputs
+        })
     }
 
-    fn offline(
-        builder: ClientBuilder<Self>,
-        transport: Arc<OfflineTransport>,
-    ) -> ClientBuilder<Self> {
-        builder.transport(transport)
-    }
-
-    fn recording(
-        builder: ClientBuilder<Self>,
-    ) -> (ClientBuilder<Self>, doapi_core::testing::Cassette) {
-        let real = doapi_blocking::UreqTransport::new(doapi_core::Limits::default());
-        let recorder = Recorder::new(real);
-        let cassette = recorder.cassette();
-        (builder.transport(recorder), cassette)
-    }
+    transports!(doapi_blocking::UreqTransport::new(Limits::default()));
 }
 
 /// The runtime the async client's calls run on.
@@ -276,26 +287,10 @@ impl Subject for doapi_async::Client {
                 tokio::time::sleep(Duration::from_millis(5)).await;
             }
         };
-        let stream = self.wait_with_cancel(machine, fired);
-        runtime().block_on(stream.collect())
+        runtime().block_on(self.wait_with_cancel(machine, fired).collect())
     }
 
-    fn offline(
-        builder: ClientBuilder<Self>,
-        transport: Arc<OfflineTransport>,
-    ) -> ClientBuilder<Self> {
-        builder.transport(transport)
-    }
-
-    fn recording(
-        builder: ClientBuilder<Self>,
-    ) -> (ClientBuilder<Self>, doapi_core::testing::Cassette) {
-        let real = doapi_async::ReqwestTransport::new(doapi_core::Limits::default())
-            .expect("an HTTP client");
-        let recorder = Recorder::new(real);
-        let cassette = recorder.cassette();
-        (builder.transport(recorder), cassette)
-    }
+    transports!(doapi_async::ReqwestTransport::new(Limits::default()).expect("an HTTP client"));
 }
 
 /// Makes each scenario, a function generic over [`Subject`], a test for
@@ -365,18 +360,8 @@ pub fn tagged_spec(tags: &[&str]) -> DropletSpec {
     s
 }
 
-/// `GET` requests in the statistics, over every route.
-pub fn gets(stats: &doapi_sim::Stats) -> u64 {
-    stats
-        .routes
-        .iter()
-        .filter(|(route, _)| route.starts_with("GET "))
-        .map(|(_, r)| r.requests)
-        .sum()
-}
-
-/// The names of the methods [`Api`] provides, read from its source: each
-/// must be called by the suite.
+/// The names of the methods of [`Api`], read from its source: each must be
+/// called by the suite.
 pub fn api_methods() -> Vec<String> {
     let source = include_str!("../../../core/src/client.rs");
     let mut names: Vec<String> = source
@@ -388,4 +373,63 @@ pub fn api_methods() -> Vec<String> {
     names.sort();
     names.dedup();
     names
+}
+
+/// A `tracing` subscriber that keeps every field of every span and event
+/// as text, for the adapters' span tests. It must be the global default
+/// ([`SpanCapture::install`], in a test binary of its own): a scoped one
+/// can miss events that other test threads registered first.
+#[derive(Default)]
+pub struct SpanCapture {
+    text: Mutex<String>,
+    next: AtomicU64,
+}
+
+impl SpanCapture {
+    /// Installs a capture as the global subscriber.
+    pub fn install() -> Arc<SpanCapture> {
+        let capture = Arc::new(SpanCapture::default());
+        tracing::subscriber::set_global_default(capture.clone()).expect("the only subscriber");
+        capture
+    }
+
+    /// What was captured so far: a line per span and event.
+    pub fn text(&self) -> String {
+        self.text.lock().expect("the capture").clone()
+    }
+
+    fn add(&self, what: &str, fields: impl FnOnce(&mut dyn tracing::field::Visit)) {
+        let mut text = self.text.lock().expect("the capture");
+        text.push_str(what);
+        fields(&mut Fields(&mut text));
+    }
+}
+
+struct Fields<'a>(&'a mut String);
+
+impl tracing::field::Visit for Fields<'_> {
+    fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn fmt::Debug) {
+        let _ = write!(self.0, "{}={:?} ", field.name(), value);
+    }
+}
+
+impl tracing::Subscriber for SpanCapture {
+    fn enabled(&self, _: &tracing::Metadata<'_>) -> bool {
+        true
+    }
+    fn new_span(&self, span: &tracing::span::Attributes<'_>) -> tracing::span::Id {
+        self.add(&format!("\nspan {} ", span.metadata().name()), |v| {
+            span.record(v)
+        });
+        tracing::span::Id::from_u64(self.next.fetch_add(1, Ordering::Relaxed) + 1)
+    }
+    fn record(&self, _: &tracing::span::Id, values: &tracing::span::Record<'_>) {
+        self.add("", |v| values.record(v));
+    }
+    fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
+    fn event(&self, event: &tracing::Event<'_>) {
+        self.add("\nevent ", |v| event.record(v));
+    }
+    fn enter(&self, _: &tracing::span::Id) {}
+    fn exit(&self, _: &tracing::span::Id) {}
 }
