@@ -36,6 +36,13 @@ pub use doapi_sim::prism;
 /// The token every test client sends; no test output may contain it.
 pub const TOKEN: &str = "dop_v1_integration-test-secret-7f3a9c";
 
+/// What the next step of a listing or a wait gives: an item, a page or an
+/// output, or `None` at the end.
+pub type Next<T> = Option<Result<T, Error>>;
+
+/// A page of the listing `L`, with what its response said.
+pub type PageOf<L> = Decoded<Page<<L as List>::Item>>;
+
 /// A client as the suite drives it: each adapter's client, with a way to
 /// get the result of its calls, listings and waits on the test's thread.
 pub trait Subject: Api + Connect + Clone + Send + Sync + fmt::Debug + 'static {
@@ -46,17 +53,13 @@ pub trait Subject: Api + Connect + Clone + Send + Sync + fmt::Debug + 'static {
     fn get<T: Send + 'static>(&self, call: Self::Call<T>) -> Result<T, Error>;
 
     /// The next item of a listing.
-    fn next_item<L: List>(&self, items: &mut Self::Items<L>) -> Option<Result<L::Item, Error>>;
+    fn next_item<L: List>(&self, items: &mut Self::Items<L>) -> Next<L::Item>;
 
     /// The next page of a listing.
-    #[allow(clippy::type_complexity)]
-    fn next_page<L: List>(
-        &self,
-        pages: &mut Self::Pages<L>,
-    ) -> Option<Result<Decoded<Page<L::Item>>, Error>>;
+    fn next_page<L: List>(&self, pages: &mut Self::Pages<L>) -> Next<PageOf<L>>;
 
     /// The next output of a wait.
-    fn next_out<M>(&self, wait: &mut Self::Waiting<M>) -> Option<Result<M::Output, Error>>
+    fn next_out<M>(&self, wait: &mut Self::Waiting<M>) -> Next<M::Output>
     where
         M: Cancel + Send + 'static,
         M::Output: Send + 'static;
@@ -98,13 +101,19 @@ pub trait Subject: Api + Connect + Clone + Send + Sync + fmt::Debug + 'static {
         Self::builder_for(server.url()).build().expect("a client")
     }
 
-    /// The result of a call that must succeed; panics, naming the client
-    /// and the caller's line, if it does not.
+    /// The result of a call that must succeed; panics at the caller's line
+    /// if it does not.
     #[track_caller]
     fn ok<T: Send + 'static>(&self, call: Self::Call<T>) -> T {
+        must(self.get(call))
+    }
+
+    /// The error of a call that must fail.
+    #[track_caller]
+    fn err<T: Send + 'static>(&self, call: Self::Call<T>) -> Error {
         match self.get(call) {
-            Ok(value) => value,
-            Err(e) => panic!("{}: {e:?}", Self::NAME),
+            Ok(_) => panic!("the call succeeded"),
+            Err(e) => e,
         }
     }
 
@@ -114,18 +123,16 @@ pub trait Subject: Api + Connect + Clone + Send + Sync + fmt::Debug + 'static {
         std::iter::from_fn(|| self.next_item(&mut items)).collect()
     }
 
-    /// Every item of a listing, or the first error.
-    fn all<L: List>(&self, items: Self::Items<L>) -> Result<Vec<L::Item>, Error> {
-        self.items(items).into_iter().collect()
+    /// Every item of a listing that must succeed.
+    #[track_caller]
+    fn all<L: List>(&self, items: Self::Items<L>) -> Vec<L::Item> {
+        must(self.items(items).into_iter().collect())
     }
 
-    /// Every page of a listing, or the first error.
-    #[allow(clippy::type_complexity)]
-    fn all_pages<L: List>(
-        &self,
-        mut pages: Self::Pages<L>,
-    ) -> Result<Vec<Decoded<Page<L::Item>>>, Error> {
-        std::iter::from_fn(|| self.next_page(&mut pages)).collect()
+    /// Every page of a listing that must succeed.
+    #[track_caller]
+    fn all_pages<L: List>(&self, mut pages: Self::Pages<L>) -> Vec<PageOf<L>> {
+        must(std::iter::from_fn(|| self.next_page(&mut pages)).collect())
     }
 
     /// Every output of a wait, the error (if any) last.
@@ -137,18 +144,28 @@ pub trait Subject: Api + Connect + Clone + Send + Sync + fmt::Debug + 'static {
         std::iter::from_fn(|| self.next_out(&mut wait)).collect()
     }
 
-    /// Every output of a wait, or the first error.
-    fn finished<M>(&self, wait: Self::Waiting<M>) -> Result<Vec<M::Output>, Error>
+    /// Every output of a wait that must succeed.
+    #[track_caller]
+    fn finished<M>(&self, wait: Self::Waiting<M>) -> Vec<M::Output>
     where
         M: Cancel + Send + 'static,
         M::Output: Send + 'static,
     {
-        self.outputs(wait).into_iter().collect()
+        must(self.outputs(wait).into_iter().collect())
     }
 
     /// The first droplet the account lists.
     fn first_droplet(&self) -> Droplet {
-        self.all(self.fetch_all_droplets()).unwrap().remove(0)
+        self.all(self.fetch_all_droplets()).remove(0)
+    }
+}
+
+/// The value of a result that must be `Ok`; panics at the caller's line.
+#[track_caller]
+fn must<T>(result: Result<T, Error>) -> T {
+    match result {
+        Ok(value) => value,
+        Err(e) => panic!("{e:?}"),
     }
 }
 
@@ -178,24 +195,15 @@ impl Subject for doapi_blocking::Client {
         call
     }
 
-    fn next_item<L: List>(
-        &self,
-        items: &mut doapi_blocking::ListIter<L>,
-    ) -> Option<Result<L::Item, Error>> {
+    fn next_item<L: List>(&self, items: &mut Self::Items<L>) -> Next<L::Item> {
         items.next()
     }
 
-    fn next_page<L: List>(
-        &self,
-        pages: &mut doapi_blocking::PageIter<L>,
-    ) -> Option<Result<Decoded<Page<L::Item>>, Error>> {
+    fn next_page<L: List>(&self, pages: &mut Self::Pages<L>) -> Next<PageOf<L>> {
         pages.next()
     }
 
-    fn next_out<M: Cancel + Send + 'static>(
-        &self,
-        wait: &mut doapi_blocking::WaitIter<M>,
-    ) -> Option<Result<M::Output, Error>> {
+    fn next_out<M: Cancel + Send + 'static>(&self, wait: &mut Self::Waiting<M>) -> Next<M::Output> {
         wait.next()
     }
 
@@ -241,35 +249,19 @@ pub fn runtime() -> &'static tokio::runtime::Runtime {
 impl Subject for doapi_async::Client {
     const NAME: &'static str = "async";
 
-    fn get<T: Send + 'static>(
-        &self,
-        call: futures::future::BoxFuture<'static, Result<T, Error>>,
-    ) -> Result<T, Error> {
+    fn get<T: Send + 'static>(&self, call: Self::Call<T>) -> Result<T, Error> {
         runtime().block_on(call)
     }
 
-    fn next_item<L: List>(
-        &self,
-        items: &mut futures::stream::BoxStream<'static, Result<L::Item, Error>>,
-    ) -> Option<Result<L::Item, Error>> {
+    fn next_item<L: List>(&self, items: &mut Self::Items<L>) -> Next<L::Item> {
         runtime().block_on(items.next())
     }
 
-    fn next_page<L: List>(
-        &self,
-        pages: &mut futures::stream::BoxStream<'static, Result<Decoded<Page<L::Item>>, Error>>,
-    ) -> Option<Result<Decoded<Page<L::Item>>, Error>> {
+    fn next_page<L: List>(&self, pages: &mut Self::Pages<L>) -> Next<PageOf<L>> {
         runtime().block_on(pages.next())
     }
 
-    fn next_out<M>(
-        &self,
-        wait: &mut futures::stream::BoxStream<'static, Result<M::Output, Error>>,
-    ) -> Option<Result<M::Output, Error>>
-    where
-        M: Cancel + Send + 'static,
-        M::Output: Send + 'static,
-    {
+    fn next_out<M: Cancel + Send + 'static>(&self, wait: &mut Self::Waiting<M>) -> Next<M::Output> {
         runtime().block_on(wait.next())
     }
 

@@ -42,16 +42,13 @@ fn statuses(server: &SimServer, route: &str) -> Vec<(u16, u64)> {
 
 /// How many droplets there are.
 fn count<C: Subject>(c: &C) -> usize {
-    c.all(c.fetch_all_droplets()).unwrap().len()
+    c.all(c.fetch_all_droplets()).len()
 }
 
 /// A client of `server` with these limits and retry policy.
 fn client_with<C: Subject>(server: &SimServer, limits: Limits, retry: RetryPolicy) -> C {
-    C::builder_for(server.url())
-        .limits(limits)
-        .retry(retry)
-        .build()
-        .unwrap()
+    let builder = C::builder_for(server.url()).limits(limits).retry(retry);
+    builder.build().unwrap()
 }
 
 /// Whether `err` is a transport error of `kind` after `attempts`.
@@ -84,7 +81,7 @@ fn a_429_on_create_is_retried_and_creates_one_droplet<C: Subject>() {
 
 fn a_429_that_does_not_end_is_a_typed_error_after_the_last_attempt<C: Subject>() {
     let (server, c, id) = with_droplet::<C>(&["429,retry-after=0,route=GET /v2/droplets/{id}"]);
-    let err = c.get(c.fetch_droplet(id)).unwrap_err();
+    let err = c.err(c.fetch_droplet(id));
     assert!(err.is_rate_limited(), "{err}");
     assert_eq!(err.attempts(), Some(5));
     assert_eq!(err.api().unwrap().id.as_deref(), Some("too_many_requests"));
@@ -104,20 +101,20 @@ fn runs_of_500_502_503_on_get_are_retried_to_success<C: Subject>() {
     // A page of a listing fails twice; the listing is whole all the same.
     let server = start(sim_with_faults(&["503,from=2,to=3,route=GET /v2/sizes"]));
     let c = C::builder_for(server.url()).per_page(5).build().unwrap();
-    assert_eq!(c.all(c.list(ListSizes {})).unwrap().len(), 22);
+    assert_eq!(c.all(c.list(ListSizes {})).len(), 22);
     assert_eq!(statuses(&server, "GET /v2/sizes"), [(200, 5), (503, 2)]);
 }
 
 fn a_5xx_that_does_not_end_is_a_typed_error_and_501_is_not_retried<C: Subject>() {
     let (_server, c, id) = with_droplet::<C>(&["502,route=GET /v2/droplets/{id}"]);
-    let err = c.get(c.fetch_droplet(id)).unwrap_err();
+    let err = c.err(c.fetch_droplet(id));
     let api = err.api().expect("an API error");
     assert_eq!(api.status, 502);
     assert!(api.is_server_error());
     assert_eq!(err.attempts(), Some(5));
 
     let (server, c, id) = with_droplet::<C>(&["501,route=GET /v2/droplets/{id}"]);
-    let err = c.get(c.fetch_droplet(id)).unwrap_err();
+    let err = c.err(c.fetch_droplet(id));
     assert_eq!(err.api().map(|a| a.status.as_u16()), Some(501));
     assert_eq!(err.attempts(), Some(1));
     assert_eq!(server.stats().requests_to(GET_DROPLET), 1);
@@ -127,7 +124,7 @@ fn a_create_that_failed_with_a_5xx_is_never_sent_twice<C: Subject>() {
     for status in [500, 502, 503] {
         // The create happens; the client sees only the error.
         let (server, c) = sim::<C>(&[&format!("{status},from=1,to=1,route={CREATE},handled=true")]);
-        let err = c.get(c.create_droplet("once", spec())).unwrap_err();
+        let err = c.err(c.create_droplet("once", spec()));
         assert_eq!(err.api().map(|a| a.status.as_u16()), Some(status), "{err}");
         assert_eq!(err.attempts(), Some(1), "{err}");
         assert_eq!(server.stats().requests_to(CREATE), 1);
@@ -137,8 +134,8 @@ fn a_create_that_failed_with_a_5xx_is_never_sent_twice<C: Subject>() {
     // The same for an action: a reboot is not sent twice either.
     let rule = "503,from=1,to=1,route=POST /v2/droplets/{id}/actions,handled=true";
     let (_server, c, id) = with_droplet::<C>(&[rule]);
-    assert_eq!(c.get(c.reboot(id)).unwrap_err().attempts(), Some(1));
-    let actions = c.all(c.fetch_all_droplet_actions(id)).unwrap();
+    assert_eq!(c.err(c.reboot(id)).attempts(), Some(1));
+    let actions = c.all(c.fetch_all_droplet_actions(id));
     let reboots = actions.iter().filter(|a| a.kind == ActionType::Reboot);
     assert_eq!(reboots.count(), 1);
 }
@@ -152,14 +149,14 @@ fn dropped_connections<C: Subject>() {
 
     // A create is not: it may have happened (here it did).
     let (server, c) = sim::<C>(&["drop,from=1,to=1,route=POST /v2/droplets,handled=true"]);
-    let err = c.get(c.create_droplet("dropped", spec())).unwrap_err();
+    let err = c.err(c.create_droplet("dropped", spec()));
     assert!(transport(&err, TransportErrorKind::Io, 1), "{err:?}");
     assert_eq!(server.stats().requests_to(CREATE), 1);
     assert_eq!(count(&c), 1);
 
     // Every connection dropped: a typed error after the last attempt.
     let (_server, c, id) = with_droplet::<C>(&["drop,route=GET /v2/droplets/{id}"]);
-    let err = c.get(c.fetch_droplet(id)).unwrap_err();
+    let err = c.err(c.fetch_droplet(id));
     assert!(
         matches!(err, Error::Transport { attempts: 5, .. }),
         "{err:?}"
@@ -171,7 +168,7 @@ fn a_connection_refused_before_sending_is_retried_even_for_a_create<C: Subject>(
     // retried, and the error says it could not connect.
     let url = format!("http://127.0.0.1:{}", prism::free_port());
     let c = C::builder_for(&url).build().unwrap();
-    let err = c.get(c.create_droplet("nowhere", spec())).unwrap_err();
+    let err = c.err(c.create_droplet("nowhere", spec()));
     assert!(transport(&err, TransportErrorKind::Connect, 5), "{err:?}");
 }
 
@@ -193,7 +190,7 @@ fn responses_slower_than_the_read_timeout<C: Subject>() {
     // Always too late, without retries: a timeout error.
     let (server, _, id) = with_droplet::<C>(&["latency,ms=1000,route=GET /v2/droplets/{id}"]);
     let c: C = client_with(&server, limits, RetryPolicy::no_retries());
-    let err = c.get(c.fetch_droplet(id)).unwrap_err();
+    let err = c.err(c.fetch_droplet(id));
     assert!(transport(&err, TransportErrorKind::Timeout, 1), "{err:?}");
 
     // A create answered too late happened, and is not sent again.
@@ -201,7 +198,7 @@ fn responses_slower_than_the_read_timeout<C: Subject>() {
         "latency,ms=1000,from=1,to=1,route=POST /v2/droplets",
     ]));
     let c: C = client_with(&server, limits, fast_retry());
-    let err = c.get(c.create_droplet("slow", spec())).unwrap_err();
+    let err = c.err(c.create_droplet("slow", spec()));
     assert!(transport(&err, TransportErrorKind::Timeout, 1), "{err:?}");
     assert_eq!(server.stats().requests_to(CREATE), 1);
     assert_eq!(count(&c), 1);
@@ -217,7 +214,7 @@ fn a_request_longer_than_the_overall_timeout_is_a_timeout<C: Subject>() {
     };
     let c: C = client_with(&server, limits, RetryPolicy::no_retries());
     let t0 = Instant::now();
-    let err = c.get(c.fetch_droplet(id)).unwrap_err();
+    let err = c.err(c.fetch_droplet(id));
     let took = t0.elapsed();
     assert!(took < Duration::from_millis(900), "{took:?}");
     assert!(transport(&err, TransportErrorKind::Timeout, 1), "{err:?}");
@@ -234,16 +231,18 @@ fn truncated_bodies<C: Subject>() {
     // Always cut short, without retries: a transport error.
     let (server, _, id) = with_droplet::<C>(&["truncate,route=GET /v2/droplets/{id}"]);
     let c: C = client_with(&server, Limits::default(), RetryPolicy::no_retries());
-    let err = c.get(c.fetch_droplet(id)).unwrap_err();
+    let err = c.err(c.fetch_droplet(id));
     assert!(transport(&err, TransportErrorKind::Io, 1), "{err:?}");
 
     // A listing whose second page is cut short, without retries: the
     // items of the first page, then the error, then nothing.
     let server = start(sim_with_faults(&["truncate,from=2,route=GET /v2/sizes"]));
+    let once = RetryPolicy::no_retries();
     let c = C::builder_for(server.url())
         .per_page(5)
-        .retry(RetryPolicy::no_retries());
-    let c = c.build().unwrap();
+        .retry(once)
+        .build()
+        .unwrap();
     let got = c.items(c.list(ListSizes {}));
     assert_eq!(got.len(), 6);
     assert!(got[..5].iter().all(Result::is_ok));
@@ -253,7 +252,7 @@ fn truncated_bodies<C: Subject>() {
 fn malformed_bodies_are_decode_errors<C: Subject>() {
     let rule = "malformed,from=1,to=1,route=GET /v2/droplets/{id}";
     let (_server, c, id) = with_droplet::<C>(&[rule]);
-    let err = c.get(c.fetch_droplet(id)).unwrap_err();
+    let err = c.err(c.fetch_droplet(id));
     let Error::Decode(decode) = &err else {
         panic!("{err:?}");
     };
@@ -288,7 +287,7 @@ fn waits_ride_out_faults_under_the_clients_retry_policy<C: Subject>() {
     // ends it, typed.
     let (server, _, id) = with_droplet::<C>(&["503,from=1,to=1,route=GET /v2/droplets/{id}"]);
     let c: C = client_with(&server, Limits::default(), RetryPolicy::no_retries());
-    let err = c.get(c.wait_droplet(id, ACTIVE)).unwrap_err();
+    let err = c.err(c.wait_droplet(id, ACTIVE));
     assert_eq!(err.api().map(|a| a.status.as_u16()), Some(503), "{err:?}");
     assert_eq!(server.stats().requests_to(GET_DROPLET), 1);
 }
@@ -308,9 +307,12 @@ fn a_response_over_the_size_cap_is_a_transport_error<C: Subject>() {
     };
     let c: C = client_with(&server, limits, RetryPolicy::no_retries());
     // A small answer passes; a page of 22 sizes does not.
-    assert!(c.get(c.fetch_tag("missing")).unwrap_err().is_not_found());
-    let err = c.all(c.fetch_all_sizes()).unwrap_err();
-    assert!(transport(&err, TransportErrorKind::Io, 1), "{err:?}");
+    assert!(c.err(c.fetch_tag("missing")).is_not_found());
+    let got = c.items(c.fetch_all_sizes());
+    let [Err(err)] = &got[..] else {
+        panic!("{got:?}")
+    };
+    assert!(transport(err, TransportErrorKind::Io, 1), "{err:?}");
 }
 
 fn retries_stop_at_the_policys_deadline<C: Subject>() {
@@ -321,7 +323,7 @@ fn retries_stop_at_the_policys_deadline<C: Subject>() {
     policy.deadline = Some(Duration::from_millis(300));
     let c: C = client_with(&server, Limits::default(), policy);
     let t0 = Instant::now();
-    let err = c.get(c.fetch_droplet(id)).unwrap_err();
+    let err = c.err(c.fetch_droplet(id));
     let took = t0.elapsed();
     assert!(took < Duration::from_secs(2), "{took:?}");
     let Error::DeadlineExceeded { attempts, last } = &err else {

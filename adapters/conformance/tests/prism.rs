@@ -43,20 +43,20 @@ fn the_life_cycle_a_listing_and_a_wait_conform_to_the_spec_through_prism<C: Subj
     assert_eq!(off.status, DropletStatus::Off);
     c.ok(c.snapshot(d.id, "prism-snap"));
     c.ok(c.wait_for_droplet_action(d.id));
-    assert_eq!(c.all(c.fetch_all_snapshots(d.id)).unwrap().len(), 1);
+    assert_eq!(c.all(c.fetch_all_snapshots(d.id)).len(), 1);
 
     // A listing over pages (links through the proxy).
-    assert!(c.all(c.fetch_all_sizes()).unwrap().len() > 5);
+    assert!(c.all(c.fetch_all_sizes()).len() > 5);
 
     // A wait on several droplets, by tag.
     let names = vec!["prism-2".into(), "prism-3".into(), "prism-4".into()];
     let more = c.ok(c.create_multiple_droplets(names, tagged_spec(&["prism"])));
     let up = Until::Status(DropletStatus::Active);
-    assert_eq!(c.finished(c.wait_droplets(more, up)).unwrap().len(), 3);
+    assert_eq!(c.finished(c.wait_droplets(more, up)).len(), 3);
     assert!(server.stats().requests_to("GET /v2/droplets") > 0);
 
     c.ok(c.delete_droplet(d.id));
-    assert!(c.get(c.fetch_droplet(d.id)).unwrap_err().is_not_found());
+    assert!(c.err(c.fetch_droplet(d.id)).is_not_found());
     c.ok(c.delete_droplets_by_tag("prism"));
 
     let lines = cassette.lines();
@@ -85,7 +85,7 @@ fn the_life_cycle_a_listing_and_a_wait_conform_to_the_spec_through_prism<C: Subj
         query: vec![],
         body,
     };
-    let err = c.get(c.request(bad)).unwrap_err();
+    let err = c.err(c.request(bad));
     assert_eq!(err.api().map(|a| a.status.as_u16()), Some(422), "{err:?}");
     let last = cassette.lines().pop().unwrap();
     assert!(flagged(&last), "{last}");
