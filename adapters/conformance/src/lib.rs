@@ -27,8 +27,9 @@ use std::time::Duration;
 use doapi_core::endpoints::{DropletSpec, List};
 use doapi_core::models::Droplet;
 use doapi_core::testing::{Cassette, OfflineTransport, Recorder};
-use doapi_core::{Api, Cancel, ClientBuilder, Connect, Decoded, Error, Limits, Page, RetryPolicy};
-use doapi_sim::{FaultRule, SimConfig, SimServer};
+use doapi_core::RetryPolicy;
+use doapi_core::{Api, Cancel, ClientBuilder, Connect, Decoded, Error, Limits, Machine, Page};
+use doapi_sim::{SimConfig, SimServer};
 use futures::StreamExt;
 
 pub use doapi_sim::prism;
@@ -42,6 +43,18 @@ pub type Next<T> = Option<Result<T, Error>>;
 
 /// A page of the listing `L`, with what its response said.
 pub type PageOf<L> = Decoded<Page<<L as List>::Item>>;
+
+/// Every output of a wait machine `M`, the error (if any) last.
+pub type Outputs<M> = Vec<Result<<M as Machine>::Output, Error>>;
+
+/// A flag that cancels a wait once set.
+pub type Flag = Arc<AtomicBool>;
+
+/// A wait machine a client can run ([`Api::wait`]): cancellable, sent to
+/// the client's tasks, and so are its outputs.
+pub trait Waited: Cancel<Output: Send + 'static> + Send + 'static {}
+
+impl<M: Cancel<Output: Send + 'static> + Send + 'static> Waited for M {}
 
 /// A client as the suite drives it: each adapter's client, with a way to
 /// get the result of its calls, listings and waits on the test's thread.
@@ -59,22 +72,11 @@ pub trait Subject: Api + Connect + Clone + Send + Sync + fmt::Debug + 'static {
     fn next_page<L: List>(&self, pages: &mut Self::Pages<L>) -> Next<PageOf<L>>;
 
     /// The next output of a wait.
-    fn next_out<M>(&self, wait: &mut Self::Waiting<M>) -> Next<M::Output>
-    where
-        M: Cancel + Send + 'static,
-        M::Output: Send + 'static;
+    fn next_out<M: Waited>(&self, wait: &mut Self::Waiting<M>) -> Next<M::Output>;
 
     /// Every output of `machine`, the wait cancelled by the client's own
-    /// means (a flag, a future) once `cancel` returns true: checked before
-    /// the wait starts, then every 5 ms on another thread or task.
-    fn wait_cancelled<M>(
-        &self,
-        machine: M,
-        cancel: impl Fn() -> bool + Send + 'static,
-    ) -> Vec<Result<M::Output, Error>>
-    where
-        M: Cancel + Send + 'static,
-        M::Output: Send + 'static;
+    /// means (its cancel flag, a cancel future) once `flag` is set.
+    fn wait_flagged<M: Waited>(&self, machine: M, flag: Flag) -> Outputs<M>;
 
     /// The builder with an offline transport.
     fn offline(
@@ -136,21 +138,36 @@ pub trait Subject: Api + Connect + Clone + Send + Sync + fmt::Debug + 'static {
     }
 
     /// Every output of a wait, the error (if any) last.
-    fn outputs<M>(&self, mut wait: Self::Waiting<M>) -> Vec<Result<M::Output, Error>>
-    where
-        M: Cancel + Send + 'static,
-        M::Output: Send + 'static,
-    {
+    fn outputs<M: Waited>(&self, mut wait: Self::Waiting<M>) -> Outputs<M> {
         std::iter::from_fn(|| self.next_out(&mut wait)).collect()
+    }
+
+    /// Every output of `machine`, the wait cancelled (see
+    /// [`Subject::wait_flagged`]) once `cancel` returns true: checked before
+    /// the wait starts, then every 5 ms on another thread.
+    fn wait_cancelled<M: Waited>(
+        &self,
+        machine: M,
+        cancel: impl Fn() -> bool + Send,
+    ) -> Outputs<M> {
+        let (flag, done) = (Arc::new(AtomicBool::new(cancel())), AtomicBool::new(false));
+        let (set, done) = (&flag, &done);
+        std::thread::scope(|s| {
+            s.spawn(move || {
+                while !done.load(Ordering::Relaxed) && !cancel() {
+                    std::thread::sleep(Duration::from_millis(5));
+                }
+                set.store(true, Ordering::Relaxed);
+            });
+            let outputs = self.wait_flagged(machine, flag.clone());
+            done.store(true, Ordering::Relaxed);
+            outputs
+        })
     }
 
     /// Every output of a wait that must succeed.
     #[track_caller]
-    fn finished<M>(&self, wait: Self::Waiting<M>) -> Vec<M::Output>
-    where
-        M: Cancel + Send + 'static,
-        M::Output: Send + 'static,
-    {
+    fn finished<M: Waited>(&self, wait: Self::Waiting<M>) -> Vec<M::Output> {
         must(self.outputs(wait).into_iter().collect())
     }
 
@@ -203,32 +220,12 @@ impl Subject for doapi_blocking::Client {
         pages.next()
     }
 
-    fn next_out<M: Cancel + Send + 'static>(&self, wait: &mut Self::Waiting<M>) -> Next<M::Output> {
+    fn next_out<M: Waited>(&self, wait: &mut Self::Waiting<M>) -> Next<M::Output> {
         wait.next()
     }
 
-    fn wait_cancelled<M>(
-        &self,
-        machine: M,
-        cancel: impl Fn() -> bool + Send + 'static,
-    ) -> Vec<Result<M::Output, Error>>
-    where
-        M: Cancel + Send + 'static,
-        M::Output: Send + 'static,
-    {
-        let (flag, done) = (Arc::new(AtomicBool::new(cancel())), AtomicBool::new(false));
-        let (set, done) = (&flag, &done);
-        std::thread::scope(|s| {
-            s.spawn(move || {
-                while !done.load(Ordering::Relaxed) && !cancel() {
-                    std::thread::sleep(Duration::from_millis(5));
-                }
-                set.store(true, Ordering::Relaxed);
-            });
-            let outputs = self.wait(machine).cancel_on(flag.clone()).collect();
-            done.store(true, Ordering::Relaxed);
-            outputs
-        })
+    fn wait_flagged<M: Waited>(&self, machine: M, flag: Flag) -> Outputs<M> {
+        self.wait(machine).cancel_on(flag).collect()
     }
 
     transports!(doapi_blocking::UreqTransport::new(Limits::default()));
@@ -237,13 +234,7 @@ impl Subject for doapi_blocking::Client {
 /// The runtime the async client's calls run on.
 pub fn runtime() -> &'static tokio::runtime::Runtime {
     static RUNTIME: OnceLock<tokio::runtime::Runtime> = OnceLock::new();
-    RUNTIME.get_or_init(|| {
-        tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .expect("a tokio runtime")
-    })
+    RUNTIME.get_or_init(|| tokio::runtime::Runtime::new().expect("a tokio runtime"))
 }
 
 impl Subject for doapi_async::Client {
@@ -261,21 +252,13 @@ impl Subject for doapi_async::Client {
         runtime().block_on(pages.next())
     }
 
-    fn next_out<M: Cancel + Send + 'static>(&self, wait: &mut Self::Waiting<M>) -> Next<M::Output> {
+    fn next_out<M: Waited>(&self, wait: &mut Self::Waiting<M>) -> Next<M::Output> {
         runtime().block_on(wait.next())
     }
 
-    fn wait_cancelled<M>(
-        &self,
-        machine: M,
-        cancel: impl Fn() -> bool + Send + 'static,
-    ) -> Vec<Result<M::Output, Error>>
-    where
-        M: Cancel + Send + 'static,
-        M::Output: Send + 'static,
-    {
+    fn wait_flagged<M: Waited>(&self, machine: M, flag: Flag) -> Outputs<M> {
         let fired = async move {
-            while !cancel() {
+            while !flag.load(Ordering::Relaxed) {
                 tokio::time::sleep(Duration::from_millis(5)).await;
             }
         };
@@ -312,18 +295,24 @@ pub fn fast_sim() -> SimConfig {
     SimConfig::fast()
 }
 
-/// [`fast_sim`] with these faults (in the simulator's text form).
-pub fn sim_with_faults(faults: &[&str]) -> SimConfig {
-    SimConfig {
-        faults: faults.iter().map(|f| parse_fault(f)).collect(),
-        ..fast_sim()
-    }
+/// [`fast_sim`], but droplets boot and actions take `delay`; one droplet
+/// is already active.
+pub fn slow_sim(delay: Duration) -> SimConfig {
+    let mut config = fast_sim();
+    (config.boot_delay, config.action_delay, config.seed_droplets) = (delay, delay, 1);
+    config
 }
 
-/// A fault in the simulator's text form.
-pub fn parse_fault(text: &str) -> FaultRule {
-    text.parse()
-        .unwrap_or_else(|e| panic!("bad fault {text:?}: {e:?}"))
+/// [`fast_sim`] with these faults (in the simulator's text form).
+pub fn sim_with_faults(faults: &[impl AsRef<str>]) -> SimConfig {
+    let parse = |f: &str| {
+        f.parse()
+            .unwrap_or_else(|e| panic!("bad fault {f:?}: {e:?}"))
+    };
+    SimConfig {
+        faults: faults.iter().map(|f| parse(f.as_ref())).collect(),
+        ..fast_sim()
+    }
 }
 
 /// The simulator on 127.0.0.1, on a thread of its own.

@@ -64,17 +64,12 @@ fn the_life_cycle_a_listing_and_a_wait_conform_to_the_spec_through_prism<C: Subj
     let flagged_responses: Vec<_> = lines.iter().filter(|l| flagged(l)).collect();
     let flagged_log = prism.flagged_lines();
     let (responses, log) = (flagged_responses.len(), flagged_log.len());
-    eprintln!(
-        "Prism, {}: {sent} requests, {responses} flagged responses, {log} flagged log lines",
-        C::NAME
-    );
+    let client = C::NAME;
+    eprintln!("Prism, {client}: {sent} requests, {responses}+{log} flagged");
     assert!(flagged_responses.is_empty(), "{flagged_responses:#?}");
     assert!(flagged_log.is_empty(), "{flagged_log:#?}");
-    assert_eq!(
-        server.stats().requests,
-        sent,
-        "every request reached the simulator"
-    );
+    let reached = server.stats().requests;
+    assert_eq!(reached, sent, "every request reached the simulator");
 
     // The check sees a violation when there is one: a create whose size is
     // a number, answered by Prism, never seen by the simulator.
