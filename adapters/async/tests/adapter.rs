@@ -1,6 +1,7 @@
 //! What only the async client has: a client, futures and streams that move
-//! into tasks; waits that stop when their stream or future is dropped; many
-//! waits and listings sharing one client on tasks.
+//! into tasks; waits that stop when their stream or future is dropped or
+//! their cancel future fires; many waits and listings sharing one client on
+//! tasks.
 
 use std::collections::HashSet;
 use std::time::Duration;
@@ -46,6 +47,15 @@ async fn dropping_a_wait_stream_or_future_stops_its_requests() -> Result<(), Err
     let mut wait = c.wait_droplets(new.iter().cloned().chain([seeded.clone()]), ACTIVE);
     assert_eq!(wait.try_next().await?.unwrap().id, seeded.id);
     drop(wait);
+    // A wait whose cancel future has fired ends with its states; its stream
+    // then ends, and sends nothing more.
+    let machine = c.session().wait_droplet_ids([new[1].id], ACTIVE, c.now());
+    let mut cancelled = c.wait_with_cancel(machine, std::future::ready(()));
+    let first = cancelled.try_next().await;
+    assert!(matches!(first, Err(Error::Cancelled(_))), "{first:?}");
+    let sent = server.stats().requests;
+    assert!(cancelled.try_next().await?.is_none());
+    assert_eq!(server.stats().requests, sent);
     // A single wait given up by a timeout: its future is dropped.
     let single = c.wait_droplet(new[0].id, ACTIVE);
     let gave_up = tokio::time::timeout(Duration::from_millis(100), single).await;

@@ -14,10 +14,8 @@ async fn droplets_are_created_awaited_listed_and_deleted_by_tag() -> Result<(), 
         .await
         .expect("the simulator");
     let c = Client::builder_for(server.url()).per_page(2).build()?;
-    let (names, spec) = (
-        (1..=3).map(|i| format!("smoke-{i}")).collect(),
-        tagged_spec(&["smoke"]),
-    );
+    let names = (1..=3).map(|i| format!("smoke-{i}")).collect();
+    let spec = tagged_spec(&["smoke"]);
     let created = c.create_multiple_droplets(names, spec).await?;
     let mut up = c.wait_droplets(created, Until::Status(DropletStatus::Active));
     while let Some(droplet) = up.try_next().await? {

@@ -28,9 +28,7 @@ async fn each_request_of_a_listing_is_a_span_that_never_names_the_token() -> Res
     let responses: Vec<_> = lines("event message=response status=").collect();
     let statuses: Vec<_> = responses.iter().map(|r| &r[..3]).collect();
     assert_eq!(statuses, ["503", "200", "200", "200"], "{text}");
-    assert!(
-        responses.iter().all(|r| r.contains(" request_id=\"")),
-        "{text}"
-    );
+    let with_ids = responses.iter().all(|r| r.contains(" request_id=\""));
+    assert!(with_ids, "{text}");
     Ok(())
 }

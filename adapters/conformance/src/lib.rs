@@ -47,9 +47,6 @@ pub type PageOf<L> = Decoded<Page<<L as List>::Item>>;
 /// Every output of a wait machine `M`, the error (if any) last.
 pub type Outputs<M> = Vec<Result<<M as Machine>::Output, Error>>;
 
-/// A flag that cancels a wait once set.
-pub type Flag = Arc<AtomicBool>;
-
 /// A wait machine a client can run ([`Api::wait`]): cancellable, sent to
 /// the client's tasks, and so are its outputs.
 pub trait Waited: Cancel<Output: Send + 'static> + Send + 'static {}
@@ -76,7 +73,7 @@ pub trait Subject: Api + Connect + Clone + Send + Sync + fmt::Debug + 'static {
 
     /// Every output of `machine`, the wait cancelled by the client's own
     /// means (its cancel flag, a cancel future) once `flag` is set.
-    fn wait_flagged<M: Waited>(&self, machine: M, flag: Flag) -> Outputs<M>;
+    fn wait_flagged<M: Waited>(&self, machine: M, flag: Arc<AtomicBool>) -> Outputs<M>;
 
     /// The builder with an offline transport.
     fn offline(
@@ -224,7 +221,7 @@ impl Subject for doapi_blocking::Client {
         wait.next()
     }
 
-    fn wait_flagged<M: Waited>(&self, machine: M, flag: Flag) -> Outputs<M> {
+    fn wait_flagged<M: Waited>(&self, machine: M, flag: Arc<AtomicBool>) -> Outputs<M> {
         self.wait(machine).cancel_on(flag).collect()
     }
 
@@ -256,7 +253,7 @@ impl Subject for doapi_async::Client {
         runtime().block_on(wait.next())
     }
 
-    fn wait_flagged<M: Waited>(&self, machine: M, flag: Flag) -> Outputs<M> {
+    fn wait_flagged<M: Waited>(&self, machine: M, flag: Arc<AtomicBool>) -> Outputs<M> {
         let fired = async move {
             while !flag.load(Ordering::Relaxed) {
                 tokio::time::sleep(Duration::from_millis(5)).await;
@@ -280,7 +277,6 @@ macro_rules! both {
                 fn blocking_client() {
                     super::$scenario::<doapi_blocking::Client>();
                 }
-
                 #[test]
                 fn async_client() {
                     super::$scenario::<doapi_async::Client>();
@@ -305,12 +301,11 @@ pub fn slow_sim(delay: Duration) -> SimConfig {
 
 /// [`fast_sim`] with these faults (in the simulator's text form).
 pub fn sim_with_faults(faults: &[impl AsRef<str>]) -> SimConfig {
-    let parse = |f: &str| {
-        f.parse()
-            .unwrap_or_else(|e| panic!("bad fault {f:?}: {e:?}"))
-    };
     SimConfig {
-        faults: faults.iter().map(|f| parse(f.as_ref())).collect(),
+        faults: faults
+            .iter()
+            .map(|f| f.as_ref().parse().expect("a fault"))
+            .collect(),
         ..fast_sim()
     }
 }
@@ -399,9 +394,8 @@ impl tracing::Subscriber for SpanCapture {
         true
     }
     fn new_span(&self, span: &tracing::span::Attributes<'_>) -> tracing::span::Id {
-        self.add(&format!("\nspan {} ", span.metadata().name()), |v| {
-            span.record(v)
-        });
+        let name = format!("\nspan {} ", span.metadata().name());
+        self.add(&name, |v| span.record(v));
         tracing::span::Id::from_u64(self.next.fetch_add(1, Ordering::Relaxed) + 1)
     }
     fn record(&self, _: &tracing::span::Id, values: &tracing::span::Record<'_>) {

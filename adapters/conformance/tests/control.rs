@@ -126,12 +126,9 @@ fn a_wait_past_its_time_limit_is_a_timeout_with_the_states<C: Subject>() {
 }
 
 fn an_errored_action_ends_the_wait_with_action_failed<C: Subject>() {
-    let failing = vec!["snapshot".into()];
-    let server = start(SimConfig {
-        failing_actions: failing,
-        seed_droplets: 1,
-        ..fast_sim()
-    });
+    let mut config = fast_sim();
+    (config.failing_actions, config.seed_droplets) = (vec!["snapshot".into()], 1);
+    let server = start(config);
     let c = C::client(&server);
     let id = c.first_droplet().id;
     let snap = c.ok(c.snapshot(id, "doomed"));

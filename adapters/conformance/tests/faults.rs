@@ -90,10 +90,8 @@ fn sizes<C: Subject>(fault: &str, retry: RetryPolicy) -> (Vec<Result<Size, Error
     let server = start(sim_with_faults(&[format!("{fault},route=GET /v2/sizes")]));
     let c = C::builder_for(server.url()).per_page(5).retry(retry);
     let (c, route) = (c.build().unwrap(), "GET /v2/sizes");
-    (
-        c.items(c.list(ListSizes {})),
-        server.stats().routes[route].clone(),
-    )
+    let items = c.items(c.list(ListSizes {}));
+    (items, server.stats().routes[route].clone())
 }
 
 fn a_429_burst_is_retried_after_retry_after<C: Subject>() {
@@ -112,10 +110,8 @@ fn a_429_on_create_is_retried_and_creates_one_droplet<C: Subject>() {
     let server = start(sim_with_faults(&[rule]));
     let c = C::client(&server);
     assert_eq!(c.ok(c.create_droplet("retried", spec())).name, "retried");
-    assert_eq!(
-        statuses(&server.stats().routes[CREATE]),
-        [(202, 1), (429, 2)]
-    );
+    let creates = statuses(&server.stats().routes[CREATE]);
+    assert_eq!(creates, [(202, 1), (429, 2)]);
     assert_eq!(c.all(c.fetch_all_droplets()).len(), 1);
 }
 
@@ -146,10 +142,8 @@ fn a_5xx_that_does_not_end_is_a_typed_error_and_501_is_not_retried<C: Subject>()
     assert_eq!(err.attempts(), Some(5));
     let (got, route, _) = fetch::<C>(&["501"]);
     let err = got.unwrap_err();
-    assert_eq!(
-        (status(&err), err.attempts(), route.requests),
-        (Some(501), Some(1), 1)
-    );
+    assert_eq!((status(&err), err.attempts()), (Some(501), Some(1)));
+    assert_eq!(route.requests, 1);
 }
 
 fn a_create_that_failed_with_a_5xx_is_never_sent_twice<C: Subject>() {
@@ -284,9 +278,8 @@ fn waits_ride_out_faults_under_the_clients_retry_policy<C: Subject>() {
 }
 
 fn a_404_right_after_a_create_is_tolerated_by_the_wait<C: Subject>() {
-    let server = start(sim_with_faults(&[format!(
-        "404,from=1,to=2,route={GET_DROPLET}"
-    )]));
+    let rule = format!("404,from=1,to=2,route={GET_DROPLET}");
+    let server = start(sim_with_faults(&[rule]));
     let c = C::client(&server);
     let d = c.ok(c.create_droplet("eventually", spec()));
     assert!(c.ok(c.wait_droplet(d.id, ACTIVE)).is_active());

@@ -84,6 +84,7 @@ fn every_operation_of_the_surface<C: Subject>() {
     assert_eq!(total, Some(sizes.len() as u64));
     assert_eq!(small.all(lazy).len() + 1, sizes.len());
     let pages = small.all_pages(small.pages(ListSizes {}));
+    assert_eq!(small.last_meta().and_then(|m| m.total), total);
     assert_eq!(pages.len(), sizes.len().div_ceil(5));
     assert!(pages.iter().all(|p| p.info.status == 200));
 
@@ -419,7 +420,7 @@ fn wait_on_100_droplets_yields_in_completion_order_and_lists_by_tag<C: Subject>(
     let stats = server.stats();
     assert!(order.iter().all(|d| d.is_active()));
     let ids = |ds: &[Droplet]| ds.iter().map(|d| d.id).collect::<HashSet<_>>();
-    assert_eq!(ids(&order).len(), 100);
+    assert_eq!((order.len(), ids(&order).len()), (100, 100));
     assert_eq!(ids(&order[..50]), ids(&early));
     assert_eq!(ids(&order[50..]), ids(&late));
 
