@@ -93,8 +93,8 @@ fn a_cancelled_wait_for_action_reports_the_action_in_progress<C: Subject>() {
     assert_eq!(action.id, reboot.id);
     assert_eq!(action.status, ActionStatus::InProgress);
 
-    // A cancel that has come before the wait starts ends it at its first
-    // sleep, with the droplet pending.
+    // A cancel that has come before the wait starts ends it, with the
+    // droplet pending.
     let off = Until::Status(DropletStatus::Off);
     let wait = c.session().wait_droplet_ids([id], off, c.now());
     let mut outputs = c.wait_cancelled(wait, || true);
