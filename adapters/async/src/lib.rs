@@ -125,9 +125,9 @@ impl Client {
         .boxed()
     }
 
-    /// Drives a machine to its next output. If `stop` completes while the
-    /// machine sleeps, `on_stop` is applied once and driving goes on, so
-    /// the machine can report its states.
+    /// Drives a machine to its next output. Once `stop` has completed
+    /// (checked before every step, and while sleeping), `on_stop` is applied
+    /// once and driving goes on, so the machine can report its states.
     async fn drive<M: Machine>(
         &self,
         m: &mut M,
@@ -136,6 +136,10 @@ impl Client {
     ) -> Option<Result<M::Output, Error>> {
         let t = &self.transport;
         loop {
+            if stop.as_mut().and_then(FutureExt::now_or_never).is_some() {
+                *stop = None;
+                on_stop(m);
+            }
             let at = match self.session.next(m) {
                 Next::Return(out) => return out,
                 Next::Send(out) => {
@@ -147,8 +151,6 @@ impl Client {
             };
             match stop.take() {
                 None => t.sleep_until(at).await,
-                // The cancel future is polled first: once it has fired, it
-                // wins over a timer that is due too.
                 Some(cancel) => match future::select(cancel, t.sleep_until(at)).await {
                     Either::Left(((), _)) => {
                         on_stop(m);

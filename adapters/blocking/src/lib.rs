@@ -73,9 +73,9 @@ impl Connect for Client {
 }
 
 impl Client {
-    /// Drives a machine to its next output. If `cancel` is set before or
-    /// while the machine sleeps, `on_cancel` is applied once and driving
-    /// goes on, so the machine can report its states.
+    /// Drives a machine to its next output. Once `cancel` is set (checked
+    /// before every step, and while sleeping), `on_cancel` is applied once
+    /// and driving goes on, so the machine can report its states.
     fn drive<M: Machine>(
         &self,
         m: &mut M,
@@ -84,6 +84,9 @@ impl Client {
     ) -> Option<Result<M::Output, Error>> {
         let t = &self.transport;
         loop {
+            if cancel.take_if(|f| f.load(Ordering::Relaxed)).is_some() {
+                on_cancel(m);
+            }
             match self.session.next(m) {
                 Next::Return(out) => return out,
                 Next::Send(out) => {
@@ -91,11 +94,8 @@ impl Client {
                     self.session.answer(m, &out.span, t.now(), answer);
                 }
                 Next::Sleep(at) => {
-                    let cancelled = || cancel.is_some_and(|flag| flag.load(Ordering::Relaxed));
-                    if cancelled() || !t.sleep_until(at, &cancelled) {
-                        on_cancel(m);
-                        cancel = None;
-                    } else {
+                    let cancelled = || cancel.is_some_and(|f| f.load(Ordering::Relaxed));
+                    if t.sleep_until(at, &cancelled) {
                         m.handle_timeout(t.now());
                     }
                 }

@@ -93,15 +93,16 @@ fn a_cancelled_wait_for_action_reports_the_action_in_progress<C: Subject>() {
     assert_eq!(action.id, reboot.id);
     assert_eq!(action.status, ActionStatus::InProgress);
 
-    // A cancel that has come before the wait starts ends it, with the
-    // droplet pending.
+    // A cancel that has come before the wait starts ends it before its
+    // first poll: nothing is sent, and the droplet is pending, unseen.
     let off = Until::Status(DropletStatus::Off);
     let wait = c.session().wait_droplet_ids([id], off, c.now());
+    let sent = server.stats().requests;
     let mut outputs = c.wait_cancelled(wait, || true);
     let states = cancelled(&mut outputs);
     assert!(outputs.is_empty() && states.finished.is_empty());
-    let targets: Vec<_> = states.pending.iter().map(|p| &p.target).collect();
-    assert_eq!(targets, [&Target::Droplet(id)]);
+    assert_eq!(states.pending, [TargetState::unseen(Target::Droplet(id))]);
+    assert_eq!(server.stats().requests, sent, "{}", server.stats());
 }
 
 fn a_wait_past_its_time_limit_is_a_timeout_with_the_states<C: Subject>() {
