@@ -38,9 +38,7 @@ use crate::models::{
 };
 use crate::ratelimit::{RateLimit, ResponseInfo};
 use crate::session::Session;
-use crate::wait::{
-    TargetState, Until, WaitActions, WaitActionsOnObjects, WaitDroplets, WaitForAction,
-};
+use crate::wait::{Until, WaitActions, WaitActionsOnObjects, WaitDroplets, WaitForAction};
 
 /// What every client offers: the generic entry points, and doapi's named
 /// methods built on them.
@@ -993,7 +991,3 @@ pub trait Api: Sized {
         self.list(raw)
     }
 }
-
-/// What a call of a wait on resources' actions yields: see
-/// [`Api::wait_actions_on_objects`].
-pub type ObjectState = TargetState;

@@ -77,7 +77,7 @@ pub mod wait;
 
 pub use builder::{ClientBuilder, ConfigBuilder, Connect, ENDPOINT_VAR, TOKEN_VARS};
 pub use call::Call;
-pub use client::{Api, ObjectState};
+pub use client::Api;
 pub use config::{Config, Limits, DEFAULT_ENDPOINT, DEFAULT_PER_PAGE, DEFAULT_USER_AGENT};
 pub use endpoint::decode::{Decoded, Page};
 pub use error::{ApiError, DecodeError, Error, RequestError, TransportError, TransportErrorKind};

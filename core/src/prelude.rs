@@ -4,7 +4,7 @@
 //! module's items at their roots.
 
 pub use crate::builder::ConfigBuilder;
-pub use crate::client::{Api, ObjectState};
+pub use crate::client::Api;
 pub use crate::config::{Config, Limits};
 pub use crate::endpoint::decode::{Decoded, Page};
 pub use crate::error::{

@@ -8,9 +8,9 @@ use doapi_core::http::Request;
 use doapi_core::models::{Droplet, DropletStatus};
 use doapi_core::testing::{drive, Exchange, FakeClock, Harness, Replay, ReplayError};
 use doapi_core::{
-    Call, Config, Error, Machine, ObjectState, Paginator, RequestError, Resource, RetryPolicy,
-    Target, TargetState, Token, TransportErrorKind, Until, WaitActions, WaitActionsOnObjects,
-    WaitDroplets, WaitForAction,
+    Call, Config, Error, Machine, Paginator, RequestError, Resource, RetryPolicy, Target,
+    TargetState, Token, TransportErrorKind, Until, WaitActions, WaitActionsOnObjects, WaitDroplets,
+    WaitForAction,
 };
 use serde_json::{json, Value};
 
@@ -998,7 +998,7 @@ fn wait_actions_on_objects_yields_each_resource_as_its_action_ends() {
         .then(get_404("/v2/droplets/2"));
     let mut h = Harness::new(replay);
     let mut wait = WaitActionsOnObjects::new(&config(), droplet_objects([1, 2, 3]), h.now());
-    let out: Vec<ObjectState> = h
+    let out: Vec<TargetState> = h
         .run(&mut wait)
         .unwrap()
         .into_iter()
@@ -1008,7 +1008,7 @@ fn wait_actions_on_objects_yields_each_resource_as_its_action_ends() {
     let order: Vec<_> = out.iter().map(|o| o.target.clone()).collect();
     assert_eq!(order, droplet_targets([1, 3, 2]));
     match &out[0] {
-        ObjectState {
+        TargetState {
             action: None,
             resource: Some(Resource::Droplet(d)),
             ..
@@ -1016,7 +1016,7 @@ fn wait_actions_on_objects_yields_each_resource_as_its_action_ends() {
         other => panic!("{other:?}"),
     }
     match &out[1] {
-        ObjectState {
+        TargetState {
             action: Some(a),
             resource: Some(Resource::Droplet(d)),
             ..
@@ -1063,10 +1063,10 @@ fn wait_actions_on_objects_fetches_images_and_floating_ips() {
     let mut wait = WaitActionsOnObjects::new(&config(), targets, h.now());
     let out = h.run(&mut wait).unwrap();
     match &out[..] {
-        [Ok(ObjectState {
+        [Ok(TargetState {
             resource: Some(Resource::Image(image)),
             ..
-        }), Ok(ObjectState {
+        }), Ok(TargetState {
             resource: Some(Resource::FloatingIp(fip)),
             ..
         })] => assert_eq!((image.id, fip.ip), (7, ip)),
