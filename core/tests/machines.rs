@@ -8,7 +8,7 @@ use doapi_core::http::Request;
 use doapi_core::models::{Droplet, DropletStatus};
 use doapi_core::testing::{drive, Exchange, FakeClock, Harness, Replay, ReplayError};
 use doapi_core::{
-    Call, Config, Error, Machine, Paginator, RequestError, Resource, RetryPolicy, Target,
+    Call, Cancel, Config, Error, Machine, Paginator, RequestError, Resource, RetryPolicy, Target,
     TargetState, Token, TransportErrorKind, Until, WaitActions, WaitActionsOnObjects, WaitDroplets,
     WaitForAction,
 };

@@ -10,6 +10,7 @@ use http::Request;
 use crate::config::Config;
 use crate::error::{Error, RequestError};
 use crate::machine::request::RetriedRequest;
+use crate::machine::{Cancel, Machine};
 use crate::wait::state::WaitStates;
 
 /// Durations are clamped to this before being added to an `Instant`.
@@ -85,21 +86,9 @@ impl<T> WaitCore<T> {
         }
     }
 
-    /// Whether the deadline has passed while the wait runs: then the
-    /// machine ends it with [`WaitCore::time_out`].
+    /// Whether the deadline has passed while the wait runs.
     pub fn past_deadline(&self) -> bool {
         !self.ended && self.deadline.is_some_and(|d| self.now >= d)
-    }
-
-    /// Ends the wait with [`Error::WaitTimeout`] and the states.
-    pub fn time_out(&mut self, states: WaitStates) {
-        self.end_with(Error::WaitTimeout(Box::new(states)));
-    }
-
-    /// Ends the wait with [`Error::Cancelled`] and the states, unless it has
-    /// already ended.
-    pub fn cancel(&mut self, states: WaitStates) {
-        self.end_with(Error::Cancelled(Box::new(states)));
     }
 
     /// When to wake the wait: the earlier of `next` (what its current step
@@ -128,6 +117,48 @@ impl<T> WaitCore<T> {
                 self.end_with(e.into());
                 None
             }
+        }
+    }
+}
+
+/// A wait machine as its [`WaitCore`] sees it when it ends early: where
+/// its targets stand, and how its own steps stop. Each wait implements the
+/// first three methods; the endings (the timeout at the deadline, the
+/// cancel) are written here once, and every wait is a [`Cancel`] through
+/// them.
+pub trait EndsEarly: Machine {
+    /// What the wait yields.
+    type Yields;
+
+    /// Its core.
+    fn core(&mut self) -> &mut WaitCore<Self::Yields>;
+
+    /// The finished targets and the pending ones, as last seen.
+    fn states(&self) -> WaitStates;
+
+    /// Drops what the machine was doing, once its core has ended.
+    fn stop(&mut self) {}
+
+    /// Times out if the deadline has passed; whether the wait has ended.
+    fn check_deadline(&mut self) -> bool {
+        if self.core().past_deadline() {
+            let states = self.states();
+            self.core().end_with(Error::WaitTimeout(Box::new(states)));
+            self.stop();
+        }
+        self.core().is_ended()
+    }
+}
+
+impl<W: EndsEarly> Cancel for W {
+    /// Ends the wait now: the next output is [`Error::Cancelled`] with the
+    /// finished and pending states, and nothing more is sent. Does nothing
+    /// once the wait has ended.
+    fn handle_cancel(&mut self) {
+        if !self.core().is_ended() {
+            let states = self.states();
+            self.core().end_with(Error::Cancelled(Box::new(states)));
+            self.stop();
         }
     }
 }

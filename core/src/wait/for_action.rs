@@ -11,10 +11,10 @@ use crate::endpoint::Endpoint;
 use crate::endpoints::{GetDroplet, GetFloatingIp, GetImage, LastAction};
 use crate::error::Error;
 use crate::machine::request::RetriedRequest;
-use crate::machine::{Answer, Cancel, Machine};
+use crate::machine::{Answer, Machine};
 use crate::models::Action;
 use crate::target::ActionTarget;
-use crate::wait::core::{add_clamped, WaitCore};
+use crate::wait::core::{add_clamped, EndsEarly, WaitCore};
 use crate::wait::state::{Target, TargetState, WaitStates};
 use crate::wait::targets::WaitActions;
 
@@ -106,16 +106,6 @@ impl<E: Endpoint> WaitForAction<E> {
         wait
     }
 
-    /// Ends the wait now with [`Error::Cancelled`]; the states hold the
-    /// action as last seen.
-    pub fn handle_cancel(&mut self) {
-        if !self.core.is_ended() {
-            let states = self.states();
-            self.core.cancel(states);
-            self.phase = Phase::Ended;
-        }
-    }
-
     /// The resource, with its action as last seen: finished once the action
     /// is done, pending before.
     pub fn states(&self) -> WaitStates {
@@ -198,16 +188,6 @@ impl<E: Endpoint> WaitForAction<E> {
             None => {}
         }
     }
-
-    /// Times out if the deadline has passed; whether the wait has ended.
-    fn check_deadline(&mut self) -> bool {
-        if self.core.past_deadline() {
-            let states = self.states();
-            self.core.time_out(states);
-            self.phase = Phase::Ended;
-        }
-        self.core.is_ended()
-    }
 }
 
 impl<E: Endpoint> Machine for WaitForAction<E> {
@@ -273,8 +253,18 @@ impl<E: Endpoint> Machine for WaitForAction<E> {
     }
 }
 
-impl<E: Endpoint> Cancel for WaitForAction<E> {
-    fn handle_cancel(&mut self) {
-        WaitForAction::handle_cancel(self);
+impl<E: Endpoint> EndsEarly for WaitForAction<E> {
+    type Yields = Option<E::Output>;
+
+    fn core(&mut self) -> &mut WaitCore<Option<E::Output>> {
+        &mut self.core
+    }
+
+    fn states(&self) -> WaitStates {
+        WaitForAction::states(self)
+    }
+
+    fn stop(&mut self) {
+        self.phase = Phase::Ended;
     }
 }

@@ -75,7 +75,8 @@
 //! its create; later it is an error. An `errored` action ends the wait with
 //! `Error::ActionFailed`. When
 //! [`Config::wait_time`](crate::config::Config::wait_time) runs out the wait
-//! ends with `Error::WaitTimeout`, and [`Wait::handle_cancel`] ends it with
+//! ends with `Error::WaitTimeout`, and
+//! [`Cancel::handle_cancel`](crate::machine::Cancel::handle_cancel) ends it with
 //! `Error::Cancelled`; both carry the finished and pending states.
 
 pub mod accept;

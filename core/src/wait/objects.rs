@@ -11,10 +11,10 @@ use crate::endpoint::Endpoint;
 use crate::endpoints::{GetDroplet, GetFloatingIp, GetImage, LastAction};
 use crate::error::{Error, RequestError};
 use crate::machine::request::RetriedRequest;
-use crate::machine::{Answer, Cancel, Machine};
+use crate::machine::{Answer, Machine};
 use crate::models::Action;
 use crate::target::ActionTarget;
-use crate::wait::core::{add_clamped, WaitCore};
+use crate::wait::core::{add_clamped, EndsEarly, WaitCore};
 use crate::wait::state::{Resource, Target, TargetState, WaitStates};
 use crate::wait::targets::WaitActions;
 
@@ -47,7 +47,7 @@ use crate::wait::targets::WaitActions;
 /// Its own requests (the `LastAction`s and the fetches) go out before the
 /// polls. An `errored` action ends the wait with [`Error::ActionFailed`];
 /// when the configuration's `wait_time` runs out it ends with
-/// [`Error::WaitTimeout`], and [`WaitActionsOnObjects::handle_cancel`] ends
+/// [`Error::WaitTimeout`], and [`Cancel::handle_cancel`](crate::machine::Cancel::handle_cancel) ends
 /// it with [`Error::Cancelled`]. Both carry every resource's
 /// [`TargetState`].
 ///
@@ -167,16 +167,6 @@ impl WaitActionsOnObjects {
         wait
     }
 
-    /// Ends the wait now: the next output is [`Error::Cancelled`] with the
-    /// finished and pending resources, and nothing more is sent. Does
-    /// nothing once the wait has ended.
-    pub fn handle_cancel(&mut self) {
-        if !self.core.is_ended() {
-            let states = self.states();
-            self.core.cancel(states);
-        }
-    }
-
     /// The finished resources and the pending ones, each with its action as
     /// last polled.
     pub fn states(&self) -> WaitStates {
@@ -207,15 +197,6 @@ impl WaitActionsOnObjects {
                 .map(state)
                 .collect(),
         }
-    }
-
-    /// Times out if the deadline has passed; whether the wait has ended.
-    fn check_deadline(&mut self) -> bool {
-        if self.core.past_deadline() {
-            let states = self.states();
-            self.core.time_out(states);
-        }
-        self.core.is_ended()
     }
 
     /// Queues a request of this machine's own: next if `first`, else last.
@@ -406,9 +387,15 @@ impl Machine for WaitActionsOnObjects {
     }
 }
 
-impl Cancel for WaitActionsOnObjects {
-    fn handle_cancel(&mut self) {
-        WaitActionsOnObjects::handle_cancel(self);
+impl EndsEarly for WaitActionsOnObjects {
+    type Yields = TargetState;
+
+    fn core(&mut self) -> &mut WaitCore<TargetState> {
+        &mut self.core
+    }
+
+    fn states(&self) -> WaitStates {
+        WaitActionsOnObjects::states(self)
     }
 }
 

@@ -12,12 +12,12 @@ use crate::endpoint::Endpoint;
 use crate::endpoints::{GetAction, GetDroplet, ListActions, ListDroplets};
 use crate::error::{Error, RequestError};
 use crate::machine::request::RetriedRequest;
-use crate::machine::{Answer, Cancel, Machine};
+use crate::machine::{Answer, Machine};
 use crate::models::{Action, Droplet, StrList};
 use crate::paginate::Paginator;
 use crate::ratelimit::ResponseInfo;
 use crate::wait::accept::{self, Until, Verdict};
-use crate::wait::core::{add_clamped, WaitCore};
+use crate::wait::core::{add_clamped, EndsEarly, WaitCore};
 use crate::wait::plan::{self, Costs, Listing, Plan};
 use crate::wait::state::{Resource, Target, TargetState, WaitStates};
 
@@ -307,17 +307,6 @@ impl<T: Waitable> Wait<T> {
         self
     }
 
-    /// Ends the wait now: the next output is [`Error::Cancelled`] with the
-    /// finished and pending states, and nothing more is sent. Does nothing
-    /// once the wait has ended.
-    pub fn handle_cancel(&mut self) {
-        if !self.core.is_ended() {
-            let states = self.states();
-            self.core.cancel(states);
-            self.phase = Phase::Ended;
-        }
-    }
-
     /// The finished targets and the pending ones, as last seen.
     pub fn states(&self) -> WaitStates {
         let state = |t: &Slot<T>| T::state(t.id, t.state.as_ref());
@@ -357,16 +346,6 @@ impl<T: Waitable> Wait<T> {
     fn end_with(&mut self, error: Error) {
         self.core.end_with(error);
         self.phase = Phase::Ended;
-    }
-
-    /// Times out if the deadline has passed; whether the wait has ended.
-    fn check_deadline(&mut self) -> bool {
-        if self.core.past_deadline() {
-            let states = self.states();
-            self.core.time_out(states);
-            self.phase = Phase::Ended;
-        }
-        self.core.is_ended()
     }
 
     /// The tag of the listing by tag, if there is one to use.
@@ -620,8 +599,18 @@ impl<T: Waitable> Machine for Wait<T> {
     }
 }
 
-impl<T: Waitable> Cancel for Wait<T> {
-    fn handle_cancel(&mut self) {
-        Wait::handle_cancel(self);
+impl<T: Waitable> EndsEarly for Wait<T> {
+    type Yields = T;
+
+    fn core(&mut self) -> &mut WaitCore<T> {
+        &mut self.core
+    }
+
+    fn states(&self) -> WaitStates {
+        Wait::states(self)
+    }
+
+    fn stop(&mut self) {
+        self.phase = Phase::Ended;
     }
 }
