@@ -10,7 +10,9 @@ use std::time::Duration;
 
 use doapi_core::models::DropletStatus;
 use doapi_core::testing::FakeClock;
-use doapi_core::{Cancel, Config, RetryPolicy, Token, Until, WaitActions, WaitDroplets, WaitForAction};
+use doapi_core::{
+    Cancel, Config, RetryPolicy, Token, Until, WaitActions, WaitDroplets, WaitForAction,
+};
 use drive::Bytes;
 use libfuzzer_sys::fuzz_target;
 
