@@ -210,7 +210,9 @@ impl<T: DeserializeOwned + Serialize> Decoder for As<T> {
         if let Some(m) = &page.meta {
             back.insert("meta".into(), serde_json::to_value(m).unwrap());
         }
-        back.extend(page.extra.clone());
+        for (k, v) in page.extra.iter() {
+            back.insert(k.into(), serde_json::from_str(v.get()).unwrap());
+        }
         same(&original, &Value::Object(back), key)?;
         Ok(format!(
             "{} page of {} (total {:?}, next {:?})",

@@ -89,9 +89,9 @@ macro_rules! model {
                                 $( Field::$rf => $rf = Some(map.next_value()?), )*
                                 $( Field::$of => match map.next_value::<::core::option::Option<$oty>>()? {
                                     Some(v) => $of = Some(v),
-                                    None => { extra.insert($ojson.to_owned(), ::serde_json::Value::Null); }
+                                    None => { extra.insert_null($ojson.to_owned()); }
                                 }, )*
-                                Field::Other(k) => { extra.insert(k, map.next_value()?); }
+                                Field::Other(k) => { extra.insert(k, map.next_value::<::std::boxed::Box<::serde_json::value::RawValue>>()?); }
                             }
                         }
                         Ok($name {
@@ -111,9 +111,9 @@ macro_rules! model {
                 let mut map = serializer.serialize_map(None)?;
                 $( map.serialize_entry($rjson, &self.$rf)?; )*
                 $( if let Some(v) = &self.$of { map.serialize_entry($ojson, v)?; } )*
-                for (k, v) in &self.extra {
+                for (k, v) in self.extra.iter() {
                     // A key written above wins over a stale entry in `extra`.
-                    let written = match k.as_str() {
+                    let written = match k {
                         $( $rjson => true, )*
                         $( $ojson => self.$of.is_some(), )*
                         _ => false,
