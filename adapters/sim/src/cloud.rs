@@ -13,6 +13,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use crate::catalog::Catalog;
 use crate::config::SimConfig;
 use crate::faults::Rng;
+use crate::index::DropletIndex;
 use crate::resources::{
     Action, ActionStatus, Domain, Droplet, Effect, FloatingIp, Image, Region, SshKey,
 };
@@ -30,6 +31,8 @@ pub(crate) enum Event {
 #[derive(Debug, Default)]
 pub(crate) struct State {
     pub droplets: BTreeMap<u64, Droplet>,
+    /// The droplets' ids, all and by tag, for listings.
+    pub droplet_index: DropletIndex,
     /// The catalog's public images and the user's own.
     pub images: BTreeMap<u64, Image>,
     pub actions: BTreeMap<u64, Action>,

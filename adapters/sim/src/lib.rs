@@ -69,6 +69,7 @@ mod catalog;
 mod cloud;
 mod config;
 mod faults;
+mod index;
 mod model;
 #[cfg(feature = "prism")]
 pub mod prism;

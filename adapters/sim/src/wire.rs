@@ -167,6 +167,17 @@ pub(crate) fn one_with_links(
 /// when there is no such page (`next` on the last page, `first`/`prev` on
 /// the first; `links` is `{}` when everything fits one page).
 pub(crate) fn page<T: Serialize>(ctx: &Ctx, key: &str, items: &[T]) -> ApiResult {
+    page_with(ctx, key, items.len(), |range| &items[range])
+}
+
+/// [`page`] of a listing of `total` items, of which `items` gives those in
+/// a range: only the page's items are ever looked at.
+pub(crate) fn page_with<S: Serialize>(
+    ctx: &Ctx,
+    key: &str,
+    total: usize,
+    items: impl FnOnce(std::ops::Range<usize>) -> S,
+) -> ApiResult {
     let number =
         |name: &str, default: usize| -> Result<usize, ApiError> {
             match ctx.query(name) {
@@ -178,7 +189,6 @@ pub(crate) fn page<T: Serialize>(ctx: &Ctx, key: &str, items: &[T]) -> ApiResult
         };
     let page = number("page", 1)?;
     let per_page = number("per_page", DEFAULT_PER_PAGE)?.min(MAX_PER_PAGE);
-    let total = items.len();
     let last = total.div_ceil(per_page).max(1);
     let start = page.saturating_sub(1).saturating_mul(per_page).min(total);
     let end = start.saturating_add(per_page).min(total);
@@ -211,7 +221,7 @@ pub(crate) fn page<T: Serialize>(ctx: &Ctx, key: &str, items: &[T]) -> ApiResult
         links.insert("pages".into(), pages.into());
     }
     let mut obj = Object::new();
-    obj.entry(key, &items[start..end])?;
+    obj.entry(key, &items(start..end))?;
     obj.entry("links", &links)?;
     obj.entry("meta", &serde_json::json!({ "total": total }))?;
     obj.finish(200)

@@ -498,6 +498,78 @@ fn tags_filter_listings_and_drive_actions_and_deletes() {
     assert_eq!(h.get("/v2/tags")["meta"]["total"], 1);
 }
 
+/// Every listing by tag, page by page, is the full listing filtered by the
+/// droplets' own tags, however tags and droplets come and go.
+#[test]
+fn listings_by_tag_follow_every_change_of_tags_and_droplets() {
+    let mut h = H::unlimited();
+    let tags = ["web", "db", "env:prod"];
+    for t in tags {
+        h.post("/v2/tags", json!({"name": t}));
+    }
+    let mut ids = Vec::new();
+    for i in 0..24u64 {
+        let mine: Vec<&str> = tags
+            .iter()
+            .copied()
+            .filter(|_| i % 3 != 0)
+            .take(1 + (i as usize % 3))
+            .collect();
+        ids.push(h.create(&format!("d{i}"), json!({ "tags": mine })));
+    }
+    let check = |h: &mut H| {
+        let (all, _) = walk(h, "/v2/droplets?per_page=7");
+        let full = h.get("/v2/droplets?per_page=200")["droplets"].clone();
+        for t in tags {
+            let want: Vec<u64> = full
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|d| d["tags"].as_array().unwrap().iter().any(|x| x == t))
+                .map(|d| d["id"].as_u64().unwrap())
+                .collect();
+            let path = format!("/v2/droplets?per_page=7&tag_name={}", t.replace(':', "%3A"));
+            assert_eq!(walk(h, &path).0, want, "tag {t}");
+            let (status, tag) = h.call("GET", &format!("/v2/tags/{}", t.replace(':', "%3A")), None);
+            match status {
+                200 => assert_eq!(
+                    tag["tag"]["resources"]["droplets"]["count"],
+                    json!(want.len())
+                ),
+                // A deleted tag is on no droplet.
+                _ => assert!(status == 404 && want.is_empty(), "tag {t}: {status}"),
+            }
+        }
+        assert_eq!(all.len(), full.as_array().unwrap().len());
+    };
+    check(&mut h);
+    let resources = |ids: &[u64]| {
+        let r: Vec<Value> = ids
+            .iter()
+            .map(|id| json!({"resource_id": id.to_string(), "resource_type": "droplet"}))
+            .collect();
+        json!({ "resources": r })
+    };
+    h.call("POST", "/v2/tags/db/resources", Some(resources(&ids[..10])));
+    check(&mut h);
+    h.call(
+        "DELETE",
+        "/v2/tags/web/resources",
+        Some(resources(&ids[5..15])),
+    );
+    check(&mut h);
+    for id in &ids[18..21] {
+        h.call("DELETE", &format!("/v2/droplets/{id}"), None);
+    }
+    check(&mut h);
+    h.call("DELETE", "/v2/droplets?tag_name=db", None);
+    check(&mut h);
+    h.call("DELETE", "/v2/tags/env%3Aprod", None);
+    check(&mut h);
+    h.create("late", json!({"tags": ["web"]}));
+    check(&mut h);
+}
+
 /// Follows `next` from `first` and returns the ids and the number of pages.
 fn walk(h: &mut H, first: &str) -> (Vec<u64>, usize) {
     let mut ids = Vec::new();

@@ -11,7 +11,7 @@ use crate::cloud::{Cloud, Event};
 use crate::resources::{
     BackupWindow, DiskInfo, Droplet, Effect, Image, ImageClass, Networks, Size, Status, V4, V6,
 };
-use crate::wire::{no_content, one, one_with_links, page, ApiError, ApiResult, Ctx};
+use crate::wire::{no_content, one, one_with_links, page, page_with, ApiError, ApiResult, Ctx};
 
 /// DigitalOcean creates at most this many droplets in one request.
 const MAX_NAMES: usize = 10;
@@ -117,16 +117,22 @@ impl Cloud {
     }
 
     pub(crate) fn list_droplets(&mut self, ctx: &Ctx) -> ApiResult {
-        let tag = ctx.query("tag_name");
-        let name = ctx.query("name");
-        let items: Vec<&Droplet> = self
-            .st
-            .droplets
-            .values()
-            .filter(|d| tag.is_none_or(|t| d.tags.iter().any(|x| x == t)))
-            .filter(|d| name.is_none_or(|n| d.name == n))
-            .collect();
-        page(ctx, "droplets", &items)
+        let ids = self.st.droplet_index.ids(ctx.query("tag_name"));
+        let droplet = |id: &u64| self.st.droplets.get(id);
+        match ctx.query("name") {
+            // A page of the index: the cost of the page.
+            None => page_with(ctx, "droplets", ids.len(), |range| {
+                ids[range].iter().filter_map(droplet).collect::<Vec<_>>()
+            }),
+            Some(name) => {
+                let named: Vec<&Droplet> = ids
+                    .iter()
+                    .filter_map(droplet)
+                    .filter(|d| d.name == name)
+                    .collect();
+                page(ctx, "droplets", &named)
+            }
+        }
     }
 
     pub(crate) fn get_droplet(&mut self, ctx: &Ctx) -> ApiResult {
@@ -287,6 +293,7 @@ impl Cloud {
             host,
             next_backup: None,
         };
+        self.st.droplet_index.insert(id, &droplet.tags);
         self.st.droplets.insert(id, droplet);
         let region = Some(spec.region.clone());
         let action = self.start_action(now, boot, "create", "droplet", id, region, Effect::Boot);
@@ -317,6 +324,7 @@ impl Cloud {
     /// Deletes a droplet, its backups, and its floating IP assignments.
     fn remove_droplet(&mut self, id: u64) {
         if let Some(d) = self.st.droplets.remove(&id) {
+            self.st.droplet_index.remove(id, &d.tags);
             for b in d.backup_ids {
                 self.st.images.remove(&b);
             }
@@ -329,12 +337,7 @@ impl Cloud {
     }
 
     fn tagged_droplets(&self, tag: &str) -> Vec<u64> {
-        self.st
-            .droplets
-            .values()
-            .filter(|d| d.tags.iter().any(|t| t == tag))
-            .map(|d| d.id)
-            .collect()
+        self.st.droplet_index.ids(Some(tag)).to_vec()
     }
 
     pub(crate) fn list_kernels(&mut self, ctx: &Ctx) -> ApiResult {

@@ -73,6 +73,7 @@ impl Cloud {
     pub(crate) fn delete_tag(&mut self, ctx: &Ctx) -> ApiResult {
         let name = self.existing_tag(ctx)?;
         self.st.tags.remove(&name);
+        self.st.droplet_index.drop_tag(&name);
         for d in self.st.droplets.values_mut() {
             d.tags.retain(|t| *t != name);
         }
@@ -125,6 +126,11 @@ impl Cloud {
             } else if !add {
                 tags.retain(|t| *t != name);
             }
+            match (is_droplet, add) {
+                (true, true) => self.st.droplet_index.tag(id, &name),
+                (true, false) => self.st.droplet_index.untag(id, &name),
+                (false, _) => {}
+            }
         }
         no_content()
     }
@@ -141,16 +147,11 @@ impl Cloud {
 
     fn tag_view(&self, name: &str, ctx: &Ctx) -> TagView {
         let uri = |kind: &str, id: u64| format!("{}/v2/{kind}/{id}", ctx.origin);
-        let mut droplets = Counted::default();
-        for d in self
-            .st
-            .droplets
-            .values()
-            .filter(|d| d.tags.iter().any(|t| t == name))
-        {
-            droplets.count += 1;
-            droplets.last_tagged_uri = Some(uri("droplets", d.id));
-        }
+        let tagged = self.st.droplet_index.ids(Some(name));
+        let droplets = Counted {
+            count: tagged.len(),
+            last_tagged_uri: tagged.last().map(|&id| uri("droplets", id)),
+        };
         let mut images = Counted::default();
         for i in self
             .st
