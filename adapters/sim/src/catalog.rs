@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use crate::resources::{DiskInfo, Image, ImageClass, Kernel, Region, Size};
+use crate::resources::{DiskInfo, DiskSize, GpuInfo, Image, ImageClass, Kernel, Region, Size};
 
 /// (slug, name, available)
 const REGIONS: &[(&str, &str, bool)] = &[
@@ -35,6 +35,10 @@ const REGION_FEATURES: &[&str] = &[
 
 /// Regions that offer the storage-optimized sizes.
 const SO_REGIONS: &[&str] = &["nyc1", "nyc3", "ams3", "sfo3", "sgp1", "lon1", "fra1"];
+/// Regions that offer the GPU sizes.
+const GPU_REGIONS: &[&str] = &["tor1"];
+/// The GPU sizes: (slug, count, model, VRAM GiB each).
+const GPUS: &[(&str, u64, &str, u64)] = &[("gpu-h100x1-80gb", 1, "nvidia_h100", 80)];
 
 /// (slug, memory MB, vcpus, disk GB, transfer TB, $/month, $/hour, description)
 #[allow(clippy::type_complexity)]
@@ -168,6 +172,16 @@ const SIZES: &[(&str, u64, u64, u64, f64, f64, f64, &str)] = &[
         262.0,
         0.38988,
         "Storage-Optimized",
+    ),
+    (
+        "gpu-h100x1-80gb",
+        245_760,
+        20,
+        720,
+        15.0,
+        2_522.88,
+        3.39,
+        "H100 GPU - 1X",
     ),
 ];
 
@@ -330,7 +344,16 @@ impl Catalog {
                         .iter()
                         .copied()
                         .filter(|r| !slug.starts_with("so-") || SO_REGIONS.contains(r))
+                        .filter(|r| !slug.starts_with("gpu-") || GPU_REGIONS.contains(r))
                         .collect();
+                    let gpu_info = GPUS.iter().find(|g| g.0 == slug).map(|g| GpuInfo {
+                        count: g.1,
+                        model: g.2,
+                        vram: DiskSize {
+                            amount: g.3,
+                            unit: "gib",
+                        },
+                    });
                     Arc::new(Size {
                         slug,
                         memory,
@@ -343,6 +366,7 @@ impl Catalog {
                         available: true,
                         description: desc,
                         disk_info: DiskInfo::local(disk),
+                        gpu_info,
                     })
                 },
             )
@@ -400,6 +424,7 @@ impl Catalog {
                 error_message: "",
                 class,
                 busy: None,
+                origin: 0,
             };
         let mut images: Vec<Image> = DISTRIBUTIONS
             .iter()

@@ -3,8 +3,8 @@
 //! action. The handlers (`api`) are methods of [`Cloud`]; the front desk
 //! (`model`) owns one and hands it each request.
 
-use std::collections::{BTreeMap, BTreeSet};
-use std::net::Ipv4Addr;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::net::{Ipv4Addr, Ipv6Addr};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -13,9 +13,10 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use crate::catalog::Catalog;
 use crate::config::SimConfig;
 use crate::faults::Rng;
-use crate::index::DropletIndex;
+use crate::index::Index;
 use crate::resources::{
-    Action, ActionStatus, Domain, Droplet, Effect, FloatingIp, Image, Region, SshKey,
+    Action, ActionStatus, Certificate, DestroyStatus, Domain, Droplet, Effect, Firewall, Image,
+    LoadBalancer, Project, Region, ReservedIp, Snapshot, SnapshotKey, SshKey, Target, Volume, Vpc,
 };
 
 /// What happens at a moment of the model's clock.
@@ -32,13 +33,33 @@ pub(crate) enum Event {
 pub(crate) struct State {
     pub droplets: BTreeMap<u64, Droplet>,
     /// The droplets' ids, all and by tag, for listings.
-    pub droplet_index: DropletIndex,
+    pub droplet_index: Index<u64>,
     /// The catalog's public images and the user's own.
     pub images: BTreeMap<u64, Image>,
     pub actions: BTreeMap<u64, Action>,
     pub keys: BTreeMap<u64, SshKey>,
     pub domains: BTreeMap<String, Domain>,
-    pub floating_ips: BTreeMap<Ipv4Addr, FloatingIp>,
+    /// Reserved IPv4 addresses, also served as floating IPs.
+    pub reserved_ips: BTreeMap<Ipv4Addr, ReservedIp<Ipv4Addr>>,
+    pub reserved_ipv6: BTreeMap<Ipv6Addr, ReservedIp<Ipv6Addr>>,
+    /// Volumes by id (ids sort in creation order), indexed by region.
+    pub volumes: BTreeMap<String, Volume>,
+    pub volume_index: Index<String>,
+    /// Volume snapshots by id; droplet snapshots are images.
+    pub volume_snapshots: BTreeMap<String, Snapshot>,
+    /// Every snapshot, by kind (`droplet`, `volume`) and by volume id.
+    pub snapshot_index: Index<SnapshotKey>,
+    pub firewalls: BTreeMap<String, Firewall>,
+    pub vpcs: BTreeMap<String, Vpc>,
+    pub projects: BTreeMap<String, Project>,
+    /// Each resource's project and when it was assigned, by URN.
+    pub assignments: HashMap<String, (String, String)>,
+    /// The URNs of each project's resources.
+    pub project_index: Index<String>,
+    pub load_balancers: BTreeMap<String, LoadBalancer>,
+    pub certificates: BTreeMap<String, Certificate>,
+    /// The last destroy with associated resources, by droplet.
+    pub destroyed: HashMap<u64, DestroyStatus>,
     pub tags: BTreeSet<String>,
     /// Pending events, in time order (the second key keeps insertion order).
     pub events: BTreeMap<(Instant, u64), Event>,
@@ -48,6 +69,9 @@ pub(crate) struct State {
     pub next_image: u64,
     pub next_key: u64,
     pub next_record: u64,
+    /// Counts the UUIDs handed out: their first part, so they sort in
+    /// creation order.
+    pub next_uuid: u32,
     /// Addresses handed out so far (droplets and floating IPs).
     pub addresses: u32,
 }
@@ -94,7 +118,7 @@ impl Cloud {
         );
         let project_id = rng.uuid();
         let start = DateTime::<Utc>::from(config.start_time);
-        Cloud {
+        let mut cloud = Cloud {
             cfg: config,
             catalog,
             st,
@@ -103,7 +127,17 @@ impl Cloud {
             start,
             account_uuid,
             project_id,
-        }
+        };
+        cloud.open_account(now);
+        cloud
+    }
+
+    /// A new UUID: random, but for its first part, which counts, so that
+    /// resources keyed by UUID sort in creation order.
+    pub fn uuid(&mut self) -> String {
+        self.st.next_uuid += 1;
+        let random = self.rng.uuid();
+        format!("{:08x}{}", self.st.next_uuid, &random[8..])
     }
 
     /// Seconds since the epoch at `at`.
@@ -137,7 +171,7 @@ impl Cloud {
         delay: Duration,
         kind: &str,
         resource_type: &'static str,
-        resource_id: u64,
+        target: Target,
         region: Option<Arc<Region>>,
         effect: Effect,
     ) -> u64 {
@@ -152,8 +186,9 @@ impl Cloud {
             kind: kind.to_owned(),
             started_at: self.stamp(now),
             completed_at: None,
-            resource_id,
+            resource_id: target.resource_id(),
             resource_type,
+            target,
             region_slug: region.as_ref().map(|r| r.slug),
             region,
             effect,

@@ -28,6 +28,9 @@ pub struct SimConfig {
     /// How long every other action stays `in-progress`, its droplet,
     /// image or floating IP `locked`. Default 0.5 s.
     pub action_delay: Duration,
+    /// How long a new load balancer stays `new` before it is `active`
+    /// (and a Let's Encrypt certificate `pending`). Default 3 s.
+    pub lb_delay: Duration,
     /// Time between two automatic backups of a droplet with backups
     /// enabled (the first is taken this long after enabling). Default 24 h.
     pub backup_interval: Duration,
@@ -60,11 +63,13 @@ pub struct SimConfig {
 
 impl SimConfig {
     /// For test suites: droplets boot in 150 ms, actions take 60 ms,
-    /// backups come every 300 ms, and there is no rate limit.
+    /// load balancers are active in 200 ms, backups come every 300 ms, and
+    /// there is no rate limit.
     pub fn fast() -> Self {
         SimConfig {
             boot_delay: Duration::from_millis(150),
             action_delay: Duration::from_millis(60),
+            lb_delay: Duration::from_millis(200),
             backup_interval: Duration::from_millis(300),
             rate_per_minute: 0,
             rate_per_hour: 0,
@@ -79,6 +84,7 @@ impl Default for SimConfig {
             seed: 1,
             boot_delay: Duration::from_secs(1),
             action_delay: Duration::from_millis(500),
+            lb_delay: Duration::from_secs(3),
             backup_interval: Duration::from_secs(24 * 3600),
             seed_droplets: 0,
             rate_per_minute: 250,

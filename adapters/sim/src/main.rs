@@ -17,6 +17,7 @@ usage: doapi-sim [options]
   --port P                 listen on 127.0.0.1:P (default 8080; 0 = any free port)
   --boot-delay SECONDS     a new droplet is `new` this long (default 1; fractions allowed)
   --action-delay SECONDS   an action is `in-progress` this long (default 0.5)
+  --lb-delay SECONDS       a load balancer is `new` this long (default 3)
   --backup-interval SECONDS  time between automatic backups (default 86400)
   --seed-droplets N        start with N active droplets
   --rate-per-minute N      requests per token per minute; 0 = no limit (default 250)
@@ -60,6 +61,7 @@ fn parse_args() -> Result<Option<Args>, String> {
             "--port" => args.port = number(&flag, &value()?)?,
             "--boot-delay" => c.boot_delay = seconds(&flag, &value()?)?,
             "--action-delay" => c.action_delay = seconds(&flag, &value()?)?,
+            "--lb-delay" => c.lb_delay = seconds(&flag, &value()?)?,
             "--backup-interval" => c.backup_interval = seconds(&flag, &value()?)?,
             "--seed-droplets" => c.seed_droplets = number(&flag, &value()?)?,
             "--rate-per-minute" => c.rate_per_minute = number(&flag, &value()?)?,

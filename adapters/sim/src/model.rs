@@ -12,7 +12,7 @@ use crate::cloud::{Cloud, Event};
 use crate::config::{Fault, SimConfig};
 use crate::faults::Faults;
 use crate::ratelimit::{Budget, Quota, Verdict};
-use crate::resources::{ActionStatus, Effect};
+use crate::resources::{ActionStatus, Effect, Target};
 use crate::routes::{self, Found};
 use crate::stats::Stats;
 use crate::wire::{error_body, parse_query, ApiError, ApiResult, Ctx};
@@ -161,7 +161,8 @@ impl Sim {
             return;
         }
         match self.budget.check(token, now) {
-            Verdict::Unlimited => {}
+            // No limit: the headers all the same, with large values.
+            Verdict::Unlimited => out.quota = Some(Quota::unlimited(now)),
             Verdict::Allowed(q) => out.quota = Some(q),
             Verdict::Limited(q) => {
                 out.quota = Some(q);
@@ -186,6 +187,7 @@ impl Sim {
             path: req.uri().path(),
             query: parse_query(req.uri().query().unwrap_or_default()),
             params,
+            headers: req.headers(),
             body: req.body().as_ref(),
         };
         let Some((fault, handled)) = decision.fault else {
@@ -233,10 +235,11 @@ impl Sim {
                 body.truncate(body.len() / 2);
             }
         }
+        let has_body = !body.is_empty();
         let mut response = Response::new(body);
         *response.status_mut() = status;
         let h = response.headers_mut();
-        if !response_is_empty(status) {
+        if has_body {
             h.insert(
                 CONTENT_TYPE,
                 HeaderValue::from_static("application/json; charset=utf-8"),
@@ -323,12 +326,14 @@ impl Sim {
         } else {
             ActionStatus::Completed
         };
-        let (rtype, rid, fails) = (action.resource_type, action.resource_id, action.fails);
+        let (target, fails) = (action.target.clone(), action.fails);
         let effect = std::mem::replace(&mut action.effect, Effect::None);
-        match rtype {
-            "droplet" => cloud.finish_droplet_action(rid, id, effect, fails, at),
-            "image" => cloud.finish_image_action(rid, id, effect, fails),
-            _ => cloud.finish_floating_ip_action(rid, id, effect, fails),
+        match target {
+            Target::Droplet(rid) => cloud.finish_droplet_action(rid, id, effect, fails, at),
+            Target::Image(rid) => cloud.finish_image_action(rid, id, effect, fails),
+            Target::Ip(ip) => cloud.finish_ip_action(ip, id, effect, fails),
+            Target::ReservedIpv6(ip) => cloud.finish_ipv6_action(ip, id, effect, fails),
+            Target::Volume(v) => cloud.finish_volume_action(&v, id, effect, fails),
         }
     }
 }
@@ -355,11 +360,6 @@ impl Outcome {
         }
         self.result = Err(ApiError::new(429, "API Rate limit exceeded."));
     }
-}
-
-/// Statuses whose responses carry no body.
-fn response_is_empty(status: StatusCode) -> bool {
-    status == StatusCode::NO_CONTENT
 }
 
 /// The bearer token, if the request has a non-empty one.

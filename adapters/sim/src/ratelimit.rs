@@ -17,10 +17,25 @@ pub(crate) struct Quota {
     pub reset: Instant,
 }
 
+/// What the headers say when the budget is off: a large allowance.
+const UNLIMITED: u32 = 1_000_000;
+
+impl Quota {
+    /// The quota sent when both limits are off: a million of a million,
+    /// reset in a minute.
+    pub fn unlimited(now: Instant) -> Quota {
+        Quota {
+            limit: UNLIMITED,
+            remaining: UNLIMITED,
+            reset: now + MINUTE,
+        }
+    }
+}
+
 /// The budget's answer to one request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Verdict {
-    /// Both limits are off: no headers.
+    /// Both limits are off (the headers say [`Quota::unlimited`]).
     Unlimited,
     /// Counted and allowed.
     Allowed(Quota),

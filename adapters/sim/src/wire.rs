@@ -25,6 +25,8 @@ pub(crate) struct Ctx<'a> {
     pub query: Vec<(String, String)>,
     /// Path parameters in order, decoded.
     pub params: Vec<String>,
+    /// The request's headers.
+    pub headers: &'a http::HeaderMap,
     /// The request body.
     pub body: &'a [u8],
 }
@@ -49,16 +51,40 @@ impl Ctx<'_> {
     }
 
     /// The JSON body as `T`: 400 when it is not JSON, 422 when it does not
-    /// have the expected shape.
+    /// have the expected shape. A field that is `null` counts as absent, as
+    /// DigitalOcean takes it (godo sends `"ssh_keys": null`, `"tags": null`).
     pub fn json<T: DeserializeOwned>(&self) -> Result<T, ApiError> {
-        let value: Value = if self.body.iter().all(u8::is_ascii_whitespace) {
+        let mut value: Value = if self.body.iter().all(u8::is_ascii_whitespace) {
             Value::Object(Default::default())
         } else {
             serde_json::from_slice(self.body)
                 .map_err(|e| ApiError::bad_request(format!("error parsing request body: {e}")))?
         };
+        drop_nulls(&mut value);
         serde_json::from_value(value).map_err(|e| ApiError::unprocessable(e.to_string()))
     }
+
+    /// A request header as text.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+}
+
+/// Removes the fields whose value is `null`, in objects at any depth.
+fn drop_nulls(value: &mut Value) {
+    match value {
+        Value::Object(fields) => {
+            fields.retain(|_, v| !v.is_null());
+            fields.values_mut().for_each(drop_nulls);
+        }
+        Value::Array(items) => items.iter_mut().for_each(drop_nulls),
+        _ => {}
+    }
+}
+
+/// The resource, or 404.
+pub(crate) fn found<T>(resource: Option<T>) -> Result<T, ApiError> {
+    resource.ok_or_else(ApiError::not_found)
 }
 
 /// An error answer: a status (its `id` comes from [`error_id`]) and a
@@ -134,9 +160,23 @@ pub(crate) type ApiResult = Result<Answer, ApiError>;
 
 /// `204 No Content`.
 pub(crate) fn no_content() -> ApiResult {
+    empty(204)
+}
+
+/// A status with an empty body (`202 Accepted` for some deletes).
+pub(crate) fn empty(status: u16) -> ApiResult {
     Ok(Answer {
-        status: StatusCode::NO_CONTENT,
+        status: StatusCode::from_u16(status).unwrap_or(StatusCode::NO_CONTENT),
         body: Vec::new(),
+    })
+}
+
+/// A body that is the value itself, not under a key.
+pub(crate) fn whole(status: u16, value: &impl Serialize) -> ApiResult {
+    let body = serde_json::to_vec(value).map_err(|e| ApiError::new(500, e.to_string()))?;
+    Ok(Answer {
+        status: StatusCode::from_u16(status).unwrap_or(StatusCode::OK),
+        body,
     })
 }
 

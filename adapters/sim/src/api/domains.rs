@@ -139,6 +139,8 @@ impl Cloud {
             add("A", ip.to_string());
         }
         let answer = one(201, "domain", &domain.view());
+        let default = self.project_for(None)?;
+        self.assign_to(&default, format!("do:domain:{name}"), ctx.now);
         self.st.domains.insert(name, domain);
         answer
     }
@@ -150,6 +152,7 @@ impl Cloud {
     pub(crate) fn delete_domain(&mut self, ctx: &Ctx) -> ApiResult {
         let name = self.domain(ctx)?.name.clone();
         self.st.domains.remove(&name);
+        self.unassign_urn(&format!("do:domain:{name}"));
         no_content()
     }
 

@@ -1,15 +1,17 @@
 //! Droplets: create, list, delete, their sub-listings and their actions.
 
-use std::net::{Ipv4Addr, Ipv6Addr};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
-use super::{newest_first, valid_tag, IdOrName};
+use super::backups::{policy, PolicyBody};
+use super::{valid_tag, IdOrName};
 use crate::cloud::{Cloud, Event};
 use crate::resources::{
-    BackupWindow, DiskInfo, Droplet, Effect, Image, ImageClass, Networks, Size, Status, V4, V6,
+    BackupPolicy, BackupWindow, DiskInfo, Droplet, Effect, Image, ImageClass, Networks, Size,
+    SnapshotKey, Status, Target, V4, V6,
 };
 use crate::wire::{no_content, one, one_with_links, page, page_with, ApiError, ApiResult, Ctx};
 
@@ -52,6 +54,7 @@ struct CreateBody {
     #[serde(default)]
     volumes: Vec<String>,
     vpc_uuid: Option<String>,
+    backup_policy: Option<PolicyBody>,
 }
 
 #[derive(Deserialize)]
@@ -64,6 +67,7 @@ struct ActionBody {
     disk: bool,
     image: Option<IdOrName>,
     kernel: Option<u64>,
+    backup_policy: Option<PolicyBody>,
 }
 
 /// An action reference in a create's `links`.
@@ -110,7 +114,8 @@ impl Cloud {
                 features: Vec::new(),
                 tags: Vec::new(),
                 volumes: Vec::new(),
-                vpc_uuid: None,
+                vpc_uuid: self.default_vpc(region.slug).unwrap_or_default(),
+                backup_policy: None,
             };
             self.new_droplet(format!("seed-{i}"), &spec, now, Duration::ZERO);
         }
@@ -203,6 +208,27 @@ impl Cloud {
         if let Some(t) = tags.iter().find(|t| !valid_tag(t)) {
             return Err(ApiError::unprocessable(format!("invalid tag name {t:?}")));
         }
+        if !body.volumes.is_empty() && names.len() > 1 {
+            return Err(ApiError::unprocessable(
+                "A volume can be attached to one Droplet only.",
+            ));
+        }
+        for v in &body.volumes {
+            self.attachable(v, &region)?;
+        }
+        let vpc_uuid = match body.vpc_uuid {
+            Some(id) => self.vpc_in(&id, region.slug)?,
+            None => self.default_vpc(region.slug)?,
+        };
+        let backup_policy = match (body.backup_policy, body.backups) {
+            (Some(_), false) => {
+                return Err(ApiError::unprocessable(
+                    "backup_policy needs backups enabled.",
+                ))
+            }
+            (p, true) => Some(policy(p)?),
+            (None, false) => None,
+        };
         if (self.st.droplets.len() + names.len()) as u64 > self.cfg.droplet_limit {
             return Err(ApiError::unprocessable(
                 "creating this/these droplet(s) will exceed your droplet limit",
@@ -229,7 +255,8 @@ impl Cloud {
             features,
             tags,
             volumes: body.volumes,
-            vpc_uuid: body.vpc_uuid,
+            vpc_uuid,
+            backup_policy,
         };
         let mut ids = Vec::new();
         let mut links = Vec::new();
@@ -262,10 +289,6 @@ impl Cloud {
         let id = self.st.next_droplet;
         self.st.next_droplet += 1;
         let host = self.rng.next_u64() % 16;
-        let vpc_uuid = spec.vpc_uuid.clone().unwrap_or_else(|| {
-            let n = region_index(spec.region.slug) & 0xffff_ffff_ffff;
-            format!("5a4981aa-9653-4bd1-bef5-{n:012x}")
-        });
         let droplet = Droplet {
             id,
             name,
@@ -288,15 +311,24 @@ impl Cloud {
             networks: Networks::default(),
             region: spec.region.clone(),
             tags: spec.tags.clone(),
-            vpc_uuid,
+            vpc_uuid: spec.vpc_uuid.clone(),
+            gpu_info: spec.size.gpu_info.clone(),
+            backup_policy: spec.backup_policy.clone(),
             busy: None,
             host,
             next_backup: None,
         };
         self.st.droplet_index.insert(id, &droplet.tags);
         self.st.droplets.insert(id, droplet);
+        for v in &spec.volumes {
+            self.attach(v, id);
+        }
+        let default = self.project_id.clone();
+        self.assign_to(&default, droplet_urn(id), now);
         let region = Some(spec.region.clone());
-        let action = self.start_action(now, boot, "create", "droplet", id, region, Effect::Boot);
+        let target = Target::Droplet(id);
+        let action =
+            self.start_action(now, boot, "create", "droplet", target, region, Effect::Boot);
         if let Some(d) = self.st.droplets.get_mut(&id) {
             d.busy = Some(action);
         }
@@ -321,19 +353,34 @@ impl Cloud {
         no_content()
     }
 
-    /// Deletes a droplet, its backups, and its floating IP assignments.
-    fn remove_droplet(&mut self, id: u64) {
-        if let Some(d) = self.st.droplets.remove(&id) {
-            self.st.droplet_index.remove(id, &d.tags);
-            for b in d.backup_ids {
-                self.st.images.remove(&b);
+    /// Deletes a droplet and its backups; its reserved IPs, volumes,
+    /// firewalls, load balancers and project no longer have it.
+    pub(crate) fn remove_droplet(&mut self, id: u64) {
+        let Some(d) = self.st.droplets.remove(&id) else {
+            return;
+        };
+        self.st.droplet_index.remove(&id, &d.tags);
+        for b in d.backup_ids {
+            self.st.images.remove(&b);
+        }
+        for r in self.st.reserved_ips.values_mut() {
+            r.droplet = r.droplet.filter(|d| *d != id);
+        }
+        for r in self.st.reserved_ipv6.values_mut() {
+            r.droplet = r.droplet.filter(|d| *d != id);
+        }
+        for v in &d.volume_ids {
+            if let Some(v) = self.st.volumes.get_mut(v) {
+                v.droplet_ids.retain(|x| *x != id);
             }
         }
-        for ip in self.st.floating_ips.values_mut() {
-            if ip.droplet == Some(id) {
-                ip.droplet = None;
-            }
+        for f in self.st.firewalls.values_mut() {
+            f.droplet_ids.retain(|x| *x != id);
         }
+        for lb in self.st.load_balancers.values_mut() {
+            lb.droplet_ids.retain(|x| *x != id);
+        }
+        self.unassign_urn(&droplet_urn(id));
     }
 
     fn tagged_droplets(&self, tag: &str) -> Vec<u64> {
@@ -368,17 +415,13 @@ impl Cloud {
     pub(crate) fn list_droplet_actions(&mut self, ctx: &Ctx) -> ApiResult {
         let id = ctx.id(0)?;
         self.droplet(id)?;
-        page(
-            ctx,
-            "actions",
-            &newest_first(&self.st.actions, "droplet", id),
-        )
+        self.resource_actions(ctx, &Target::Droplet(id))
     }
 
     pub(crate) fn get_droplet_action(&mut self, ctx: &Ctx) -> ApiResult {
         let id = ctx.id(0)?;
         self.droplet(id)?;
-        self.resource_action(ctx.id(1)?, "droplet", id)
+        self.resource_action(ctx.id(1)?, &Target::Droplet(id))
     }
 
     pub(crate) fn list_neighbors(&mut self, ctx: &Ctx) -> ApiResult {
@@ -449,9 +492,10 @@ impl Cloud {
     }
 
     fn begin_droplet_action(&mut self, id: u64, kind: &str, effect: Effect, now: Instant) -> u64 {
-        let region = self.st.droplets.get(&id).map(|d| d.region.clone());
-        let delay = self.cfg.action_delay;
-        let action = self.start_action(now, delay, kind, "droplet", id, region, effect);
+        let Some(region) = self.st.droplets.get(&id).map(|d| d.region.clone()) else {
+            return 0;
+        };
+        let action = self.begin(now, kind, "droplet", Target::Droplet(id), region, effect);
         if let Some(d) = self.st.droplets.get_mut(&id) {
             d.busy = Some(action);
             d.locked = true;
@@ -469,7 +513,19 @@ impl Cloud {
         let missing =
             |what: &str| ApiError::unprocessable(format!("{what} is required for {}", body.kind));
         Ok(match body.kind.as_str() {
-            "enable_backups" => Effect::EnableBackups,
+            "enable_backups" => Effect::EnableBackups(policy(body.backup_policy.clone())?),
+            "change_backup_policy" if !d.has_feature("backups") => {
+                return Err(ApiError::unprocessable(
+                    "Backups must be enabled to change the backup policy.",
+                ))
+            }
+            "change_backup_policy" => {
+                let p = body
+                    .backup_policy
+                    .clone()
+                    .ok_or_else(|| missing("backup_policy"))?;
+                Effect::BackupPolicy(policy(Some(p))?)
+            }
             "disable_backups" => Effect::DisableBackups,
             "reboot" | "power_cycle" | "power_on" => Effect::Power(Status::Active),
             "shutdown" | "power_off" => Effect::Power(Status::Off),
@@ -588,12 +644,15 @@ impl Cloud {
                 d.status = Status::Active;
             }
             Effect::Snapshot(name) => self.snapshot(id, name, "snapshot", at),
-            Effect::EnableBackups => {
+            Effect::EnableBackups(p) => {
                 d.add_feature("backups");
+                d.backup_policy = Some(p);
                 self.plan_backup(id, at);
             }
+            Effect::BackupPolicy(p) => d.backup_policy = Some(p),
             Effect::DisableBackups => {
                 d.remove_feature("backups");
+                d.backup_policy = None;
                 d.next_backup = None;
                 d.next_backup_window = None;
             }
@@ -606,7 +665,12 @@ impl Cloud {
                 self.assign_addresses(id);
             }
             Effect::ChangeKernel(k) => d.kernel = Some(k),
-            Effect::Transfer(_) | Effect::Convert | Effect::Assign(_) => {}
+            Effect::Transfer(_)
+            | Effect::Convert
+            | Effect::Assign(_)
+            | Effect::Attach(_)
+            | Effect::Detach(_)
+            | Effect::Grow(_) => {}
         }
     }
 
@@ -616,9 +680,15 @@ impl Cloud {
             return;
         };
         let (want_private, want_v6) = (d.has_feature("private_networking"), d.has_feature("ipv6"));
-        let has_public = d.networks.v4.iter().any(|n| n.kind == "public");
+        // A reserved IP on the droplet is not its own address.
+        let own = |ip: &str| !ip.parse().is_ok_and(|ip| self.is_reserved(ip));
+        let has_public = d
+            .networks
+            .v4
+            .iter()
+            .any(|n| n.kind == "public" && own(&n.ip_address));
         let has_private = d.networks.v4.iter().any(|n| n.kind == "private");
-        let has_v6 = !d.networks.v6.is_empty();
+        let has_v6 = d.networks.v6.iter().any(|n| own(&n.ip_address));
         let mut add4 = Vec::new();
         let mut add6 = Vec::new();
         let n = self.st.addresses;
@@ -708,6 +778,7 @@ impl Cloud {
             error_message: "",
             class: ImageClass::Private,
             busy: None,
+            origin: id,
         };
         let dropped = if kind == "backup" {
             d.backup_ids.push(image_id);
@@ -715,12 +786,48 @@ impl Cloud {
             d.backup_ids.drain(..excess).collect()
         } else {
             d.snapshot_ids.push(image_id);
+            let key = SnapshotKey::Image(image_id);
+            self.st.snapshot_index.insert(key, &["droplet"]);
             Vec::new()
         };
         for old in dropped {
             self.st.images.remove(&old);
         }
         self.st.images.insert(image_id, image);
+    }
+
+    /// Whether an address is a reserved IP (v4 or v6).
+    fn is_reserved(&self, ip: IpAddr) -> bool {
+        match ip {
+            IpAddr::V4(ip) => self.st.reserved_ips.contains_key(&ip),
+            IpAddr::V6(ip) => self.st.reserved_ipv6.contains_key(&ip),
+        }
+    }
+
+    /// A reserved IP moves between droplets' networks (either may be none).
+    pub(crate) fn move_address(&mut self, ip: IpAddr, from: Option<u64>, to: Option<u64>) {
+        let text = ip.to_string();
+        if let Some(d) = from.and_then(|d| self.st.droplets.get_mut(&d)) {
+            d.networks.v4.retain(|n| n.ip_address != text);
+            d.networks.v6.retain(|n| n.ip_address != text);
+        }
+        let Some(d) = to.and_then(|d| self.st.droplets.get_mut(&d)) else {
+            return;
+        };
+        match ip {
+            IpAddr::V4(v4) => d.networks.v4.push(V4 {
+                gateway: Ipv4Addr::from(u32::from(v4) & 0xffff_ff00 | 1).to_string(),
+                ip_address: text,
+                netmask: "255.255.255.0",
+                kind: "public",
+            }),
+            IpAddr::V6(v6) => d.networks.v6.push(V6 {
+                gateway: Ipv6Addr::from(u128::from(v6) & !0xffff_ffff_ffff_ffff | 1).to_string(),
+                ip_address: text,
+                netmask: 64,
+                kind: "public",
+            }),
+        }
     }
 
     /// The droplet with this id, or 404.
@@ -737,7 +844,13 @@ struct Spec {
     features: Vec<&'static str>,
     tags: Vec<String>,
     volumes: Vec<String>,
-    vpc_uuid: Option<String>,
+    vpc_uuid: String,
+    backup_policy: Option<BackupPolicy>,
+}
+
+/// A droplet's URN in projects.
+pub(crate) fn droplet_urn(id: u64) -> String {
+    format!("do:droplet:{id}")
 }
 
 fn resize(d: &mut Droplet, size: Arc<Size>, disk: bool) {
@@ -749,10 +862,4 @@ fn resize(d: &mut Droplet, size: Arc<Size>, disk: bool) {
     }
     d.size_slug = size.slug;
     d.size = size;
-}
-
-/// A stable number per region, for its VPC's id.
-fn region_index(slug: &str) -> u64 {
-    slug.bytes()
-        .fold(0u64, |h, b| h.wrapping_mul(31).wrapping_add(u64::from(b)))
 }

@@ -3,9 +3,9 @@
 
 use serde::Deserialize;
 
-use super::{newest_first, IdOrName};
+use super::IdOrName;
 use crate::cloud::Cloud;
-use crate::resources::{Effect, Image, ImageClass};
+use crate::resources::{Effect, Image, ImageClass, SnapshotKey, Target};
 use crate::wire::{no_content, one, page, ApiError, ApiResult, Ctx};
 
 /// The distributions DigitalOcean accepts on an image.
@@ -91,24 +91,34 @@ impl Cloud {
     pub(crate) fn delete_image(&mut self, ctx: &Ctx) -> ApiResult {
         let id = ctx.id(0)?;
         self.own_image_mut(id)?;
-        self.st.images.remove(&id);
-        for d in self.st.droplets.values_mut() {
+        self.drop_image(id);
+        no_content()
+    }
+
+    /// One of the user's images gone: from its droplet and the snapshots.
+    pub(crate) fn drop_image(&mut self, id: u64) {
+        let Some(image) = self.st.images.remove(&id) else {
+            return;
+        };
+        if let Some(d) = self.st.droplets.get_mut(&image.origin) {
             d.snapshot_ids.retain(|i| *i != id);
             d.backup_ids.retain(|i| *i != id);
         }
-        no_content()
+        self.st
+            .snapshot_index
+            .remove(&SnapshotKey::Image(id), &["droplet"]);
     }
 
     pub(crate) fn list_image_actions(&mut self, ctx: &Ctx) -> ApiResult {
         let id = ctx.id(0)?;
         self.st.images.get(&id).ok_or_else(ApiError::not_found)?;
-        page(ctx, "actions", &newest_first(&self.st.actions, "image", id))
+        self.resource_actions(ctx, &Target::Image(id))
     }
 
     pub(crate) fn get_image_action(&mut self, ctx: &Ctx) -> ApiResult {
         let id = ctx.id(0)?;
         self.st.images.get(&id).ok_or_else(ApiError::not_found)?;
-        self.resource_action(ctx.id(1)?, "image", id)
+        self.resource_action(ctx.id(1)?, &Target::Image(id))
     }
 
     pub(crate) fn act_on_image(&mut self, ctx: &Ctx) -> ApiResult {
@@ -154,20 +164,18 @@ impl Cloud {
                 "Image already has a pending event.",
             ));
         }
-        let delay = self.cfg.action_delay;
-        let action = self.start_action(
+        let action = self.begin(
             ctx.now,
-            delay,
             &body.kind,
             "image",
-            id,
-            Some(region),
+            Target::Image(id),
+            region,
             effect,
         );
         if let Some(i) = self.st.images.get_mut(&id) {
             i.busy = Some(action);
         }
-        one(201, "action", &self.st.actions.get(&action))
+        self.started(201, action)
     }
 
     /// Ends an image action.
@@ -195,12 +203,13 @@ impl Cloud {
                 image.kind = "snapshot";
                 // No longer one of the droplet's backups (nor rotated out
                 // with them), but one of its snapshots.
-                for d in self.st.droplets.values_mut() {
-                    if d.backup_ids.contains(&id) {
-                        d.backup_ids.retain(|b| *b != id);
-                        d.snapshot_ids.push(id);
-                    }
+                if let Some(d) = self.st.droplets.get_mut(&image.origin) {
+                    d.backup_ids.retain(|b| *b != id);
+                    d.snapshot_ids.push(id);
                 }
+                self.st
+                    .snapshot_index
+                    .insert(SnapshotKey::Image(id), &["droplet"]);
             }
             _ => {}
         }

@@ -2,19 +2,30 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::sync::Arc;
+use std::time::Instant;
 
 use serde::Deserialize;
 
 use crate::cloud::Cloud;
-use crate::resources::Action;
-use crate::wire::{one, ApiError, ApiResult};
+use crate::resources::{Action, Effect, Region, Target};
+use crate::wire::{found, one, page, ApiError, ApiResult, Ctx};
 
 mod account;
+mod associated;
+mod backups;
+mod certificates;
 mod domains;
 mod droplets;
-mod floating_ips;
+mod firewalls;
 mod images;
+mod load_balancers;
+mod projects;
+mod reserved_ips;
+mod snapshots;
 mod tags;
+mod volumes;
+mod vpcs;
 
 /// An id or a name, slug or fingerprint, as bodies may give them.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -55,30 +66,79 @@ pub(crate) fn valid_tag(name: &str) -> bool {
 /// The actions of one resource, newest first.
 pub(crate) fn newest_first<'a>(
     actions: &'a BTreeMap<u64, Action>,
-    resource_type: &str,
-    resource_id: u64,
+    target: &Target,
 ) -> Vec<&'a Action> {
     actions
         .values()
         .rev()
-        .filter(|a| a.resource_type == resource_type && a.resource_id == resource_id)
+        .filter(|a| a.target == *target)
         .collect()
 }
 
 impl Cloud {
-    /// `{"action": ...}` for an action of one resource, else 404.
-    pub(crate) fn resource_action(
-        &self,
-        action: u64,
-        resource_type: &str,
-        resource_id: u64,
-    ) -> ApiResult {
-        let a = self
-            .st
-            .actions
-            .get(&action)
-            .filter(|a| a.resource_type == resource_type && a.resource_id == resource_id)
-            .ok_or_else(ApiError::not_found)?;
-        one(200, "action", a)
+    /// Sets up a new account: the default project and each region's
+    /// default VPC.
+    pub(crate) fn open_account(&mut self, now: Instant) {
+        self.default_project(now);
+        self.default_vpcs(now);
     }
+
+    /// `{"action": ...}` for an action of one resource, else 404.
+    pub(crate) fn resource_action(&self, action: u64, target: &Target) -> ApiResult {
+        let a = self.st.actions.get(&action).filter(|a| a.target == *target);
+        one(200, "action", found(a)?)
+    }
+
+    /// A page of a resource's actions, newest first.
+    pub(crate) fn resource_actions(&self, ctx: &Ctx, target: &Target) -> ApiResult {
+        page(ctx, "actions", &newest_first(&self.st.actions, target))
+    }
+
+    /// Starts an action on a resource with the usual delay; returns its id.
+    pub(crate) fn begin(
+        &mut self,
+        now: Instant,
+        kind: &str,
+        resource_type: &'static str,
+        target: Target,
+        region: Arc<Region>,
+        effect: Effect,
+    ) -> u64 {
+        let delay = self.cfg.action_delay;
+        self.start_action(
+            now,
+            delay,
+            kind,
+            resource_type,
+            target,
+            Some(region),
+            effect,
+        )
+    }
+
+    /// `{"action": ...}` for an action just started.
+    pub(crate) fn started(&self, status: u16, action: u64) -> ApiResult {
+        one(status, "action", found(self.st.actions.get(&action))?)
+    }
+}
+
+/// Checks a resource name the way DigitalOcean does for volumes, VPCs,
+/// firewalls and load balancers: letters, digits, `-` and `.`.
+pub(crate) fn valid_resource_name(name: &str, max: usize) -> bool {
+    !name.is_empty()
+        && name.len() <= max
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.'))
+}
+
+/// The one message for a body that refers to a droplet that does not
+/// exist.
+pub(crate) fn no_droplet(id: u64) -> ApiError {
+    ApiError::unprocessable(format!("Droplet {id} could not be found."))
+}
+
+/// Money as DigitalOcean writes it in associated resources: `"4.00"`.
+pub(crate) fn cost(dollars: f64) -> String {
+    format!("{dollars:.2}")
 }

@@ -16,6 +16,14 @@ struct ResourcesBody {
     resources: Vec<ResourceRef>,
 }
 
+/// A resource a tag goes on.
+enum Tagged {
+    Droplet(u64),
+    Image(u64),
+    Volume(String),
+    VolumeSnapshot(String),
+}
+
 #[derive(Deserialize)]
 struct ResourceRef {
     resource_id: IdOrName,
@@ -73,12 +81,21 @@ impl Cloud {
     pub(crate) fn delete_tag(&mut self, ctx: &Ctx) -> ApiResult {
         let name = self.existing_tag(ctx)?;
         self.st.tags.remove(&name);
-        self.st.droplet_index.drop_tag(&name);
+        self.st.droplet_index.drop_group(&name);
         for d in self.st.droplets.values_mut() {
             d.tags.retain(|t| *t != name);
         }
         for i in self.st.images.values_mut() {
             i.tags.retain(|t| *t != name);
+        }
+        for v in self.st.volumes.values_mut() {
+            v.tags.retain(|t| *t != name);
+        }
+        for s in self.st.volume_snapshots.values_mut() {
+            s.tags.retain(|t| *t != name);
+        }
+        for f in self.st.firewalls.values_mut() {
+            f.tags.retain(|t| *t != name);
         }
         no_content()
     }
@@ -91,19 +108,23 @@ impl Cloud {
         self.retag(ctx, false)
     }
 
-    /// Adds (or removes) a tag on droplets and images; all or nothing.
+    /// Adds (or removes) a tag on droplets, images, volumes and volume
+    /// snapshots; all or nothing.
     fn retag(&mut self, ctx: &Ctx, add: bool) -> ApiResult {
         let name = self.existing_tag(ctx)?;
         let body: ResourcesBody = ctx.json()?;
         let mut targets = Vec::new();
         for r in &body.resources {
-            let id = match &r.resource_id {
-                IdOrName::Id(id) => Some(*id),
-                IdOrName::Name(s) => s.parse().ok(),
-            };
-            let found = match (r.resource_type.as_str(), id) {
-                ("droplet", Some(id)) if self.st.droplets.contains_key(&id) => Some((true, id)),
-                ("image", Some(id)) if self.st.images.contains_key(&id) => Some((false, id)),
+            let id = r.resource_id.to_string();
+            let number = id.parse::<u64>().ok();
+            let st = &self.st;
+            let found = match (r.resource_type.as_str(), number) {
+                ("droplet", Some(n)) if st.droplets.contains_key(&n) => Some(Tagged::Droplet(n)),
+                ("image", Some(n)) if st.images.contains_key(&n) => Some(Tagged::Image(n)),
+                ("volume", _) if st.volumes.contains_key(&id) => Some(Tagged::Volume(id)),
+                ("volume_snapshot", _) if st.volume_snapshots.contains_key(&id) => {
+                    Some(Tagged::VolumeSnapshot(id))
+                }
                 _ => None,
             };
             let target = found.ok_or_else(|| {
@@ -114,11 +135,13 @@ impl Cloud {
             })?;
             targets.push(target);
         }
-        for (is_droplet, id) in targets {
-            let tags = if is_droplet {
-                self.st.droplets.get_mut(&id).map(|d| &mut d.tags)
-            } else {
-                self.st.images.get_mut(&id).map(|i| &mut i.tags)
+        for target in targets {
+            let st = &mut self.st;
+            let tags = match &target {
+                Tagged::Droplet(id) => st.droplets.get_mut(id).map(|d| &mut d.tags),
+                Tagged::Image(id) => st.images.get_mut(id).map(|i| &mut i.tags),
+                Tagged::Volume(id) => st.volumes.get_mut(id).map(|v| &mut v.tags),
+                Tagged::VolumeSnapshot(id) => st.volume_snapshots.get_mut(id).map(|s| &mut s.tags),
             };
             let Some(tags) = tags else { continue };
             if add && !tags.contains(&name) {
@@ -126,10 +149,10 @@ impl Cloud {
             } else if !add {
                 tags.retain(|t| *t != name);
             }
-            match (is_droplet, add) {
-                (true, true) => self.st.droplet_index.tag(id, &name),
-                (true, false) => self.st.droplet_index.untag(id, &name),
-                (false, _) => {}
+            match (target, add) {
+                (Tagged::Droplet(id), true) => self.st.droplet_index.join(id, &name),
+                (Tagged::Droplet(id), false) => self.st.droplet_index.leave(&id, &name),
+                _ => {}
             }
         }
         no_content()
@@ -146,34 +169,52 @@ impl Cloud {
     }
 
     fn tag_view(&self, name: &str, ctx: &Ctx) -> TagView {
-        let uri = |kind: &str, id: u64| format!("{}/v2/{kind}/{id}", ctx.origin);
+        let uri = |kind: &str, id: &str| format!("{}/v2/{kind}/{id}", ctx.origin);
         let tagged = self.st.droplet_index.ids(Some(name));
         let droplets = Counted {
             count: tagged.len(),
-            last_tagged_uri: tagged.last().map(|&id| uri("droplets", id)),
+            last_tagged_uri: tagged.last().map(|id| uri("droplets", &id.to_string())),
         };
-        let mut images = Counted::default();
-        for i in self
-            .st
-            .images
-            .values()
-            .filter(|i| i.tags.iter().any(|t| t == name))
-        {
-            images.count += 1;
-            images.last_tagged_uri = Some(uri("images", i.id));
-        }
+        let count = |tagged: Vec<String>| Counted {
+            count: tagged.len(),
+            last_tagged_uri: tagged.last().cloned(),
+        };
+        let has = |tags: &[String]| tags.iter().any(|t| t == name);
+        let images = count(
+            self.st
+                .images
+                .values()
+                .filter(|i| has(&i.tags))
+                .map(|i| uri("images", &i.id.to_string()))
+                .collect(),
+        );
+        let volumes = count(
+            self.st
+                .volumes
+                .values()
+                .filter(|v| has(&v.tags))
+                .map(|v| uri("volumes", &v.id))
+                .collect(),
+        );
+        let volume_snapshots = count(
+            self.st
+                .volume_snapshots
+                .values()
+                .filter(|s| has(&s.tags))
+                .map(|s| uri("volumes/snapshots", &s.id))
+                .collect(),
+        );
         TagView {
             name: name.to_owned(),
             resources: TagResources {
-                count: droplets.count + images.count,
-                last_tagged_uri: droplets
-                    .last_tagged_uri
-                    .clone()
-                    .or_else(|| images.last_tagged_uri.clone()),
+                count: droplets.count + images.count + volumes.count + volume_snapshots.count,
+                last_tagged_uri: [&droplets, &images, &volumes, &volume_snapshots]
+                    .iter()
+                    .find_map(|c| c.last_tagged_uri.clone()),
                 droplets,
                 images,
-                volumes: Counted::default(),
-                volume_snapshots: Counted::default(),
+                volumes,
+                volume_snapshots,
                 databases: Counted::default(),
             },
         }
