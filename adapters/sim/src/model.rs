@@ -114,6 +114,12 @@ impl Sim {
         self.stats = Stats::default();
     }
 
+    /// Every route served, as `"<METHOD> <template>"` (the statistics'
+    /// keys), in the order they are matched.
+    pub fn routes() -> impl Iterator<Item = &'static str> {
+        routes::ROUTES.iter().map(|r| r.key)
+    }
+
     /// The configuration.
     pub fn config(&self) -> &SimConfig {
         &self.cloud.cfg

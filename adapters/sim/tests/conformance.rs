@@ -10,8 +10,9 @@ mod common;
 
 use std::time::Duration;
 
-use common::{drive_every_operation, fast_config, Driver, Http};
+use common::{drive_every_operation, fast_config, stack, Driver, Http};
 use doapi_sim::prism::proxied;
+use doapi_sim::Sim;
 
 #[test]
 fn every_operation_conforms_to_the_spec_through_prism() {
@@ -22,6 +23,8 @@ fn every_operation_conforms_to_the_spec_through_prism() {
 
     let mut d = Driver::new(Http, &prism_url, Duration::from_millis(25));
     let ops = drive_every_operation(&mut d, true);
+    // The droplet's neighbours: every other route, by hand.
+    stack::drive_stack(&mut d, true);
     let flagged = prism.flagged_lines();
     eprintln!(
         "Prism: {ops} operations, {} requests, {} flagged responses, {} flagged log lines",
@@ -32,4 +35,11 @@ fn every_operation_conforms_to_the_spec_through_prism() {
     assert!(d.violations.is_empty(), "{:#?}", d.violations);
     assert!(flagged.is_empty(), "{flagged:#?}");
     assert_eq!(server.stats().requests as usize, d.log.len());
+    // Every route was sent but actions by tag (which no request can send
+    // in conformance with the spec).
+    let stats = server.stats();
+    let unsent: Vec<&str> = Sim::routes()
+        .filter(|r| stats.requests_to(r) == 0 && *r != "POST /v2/droplets/actions")
+        .collect();
+    assert!(unsent.is_empty(), "never sent: {unsent:#?}");
 }

@@ -140,6 +140,17 @@ fn the_client_reads_every_response() {
 }
 
 #[test]
+fn the_stack_is_built_and_torn_down_leaving_nothing() {
+    let mut d = Driver::new(
+        InProcess::new(fast_config()),
+        "http://127.0.0.1:9",
+        Duration::from_millis(20),
+    );
+    common::stack::drive_stack(&mut d, false);
+    assert_eq!(d.wire.sim.stats().requests as usize, d.log.len());
+}
+
+#[test]
 fn a_droplet_is_new_until_the_boot_delay_has_passed() {
     let mut h = H::unlimited();
     let (status, v) = h.post(

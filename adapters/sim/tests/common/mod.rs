@@ -3,6 +3,8 @@
 //! or over HTTP (through Prism).
 #![allow(dead_code)]
 
+pub mod stack;
+
 use std::collections::BTreeSet;
 use std::io::{Read, Write};
 use std::net::TcpStream;
@@ -144,6 +146,8 @@ pub struct Driver<W> {
     /// Responses that Prism flagged (an `sl-violations` header, or its
     /// own `application/problem+json` error).
     pub violations: Vec<String>,
+    /// The endpoint, for requests built by hand.
+    pub base: String,
 }
 
 impl<W: Wire> Driver<W> {
@@ -157,7 +161,42 @@ impl<W: Wire> Driver<W> {
             log: Vec::new(),
             poll,
             violations: Vec::new(),
+            base: endpoint.trim_end_matches('/').to_owned(),
         }
+    }
+
+    /// Sends a request built by hand (a path under the endpoint, a JSON
+    /// body, extra headers): status and JSON body (`null` when empty).
+    pub fn raw(
+        &mut self,
+        method: &str,
+        path: &str,
+        body: Option<serde_json::Value>,
+        headers: &[(&str, &str)],
+    ) -> (u16, serde_json::Value) {
+        let mut req = Request::builder()
+            .method(method)
+            .uri(format!("{}{path}", self.base))
+            .header("authorization", "Bearer test-token");
+        if body.is_some() {
+            req = req.header("content-type", "application/json");
+        }
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        let body = body.map(|b| b.to_string().into_bytes()).unwrap_or_default();
+        let resp = self.exchange(req.body(body).unwrap());
+        let value = if resp.body().is_empty() {
+            serde_json::Value::Null
+        } else {
+            serde_json::from_slice(resp.body()).unwrap_or_else(|e| {
+                panic!(
+                    "{method} {path}: {e}: {}",
+                    String::from_utf8_lossy(resp.body())
+                )
+            })
+        };
+        (resp.status().as_u16(), value)
     }
 
     fn exchange(&mut self, req: Request<Vec<u8>>) -> Response<Vec<u8>> {
