@@ -298,8 +298,8 @@ pub fn drive_stack<W: Wire>(d: &mut Driver<W>, spec_only: bool) {
     );
     assert_eq!(d.get_json(&format!("{vp_}/actions"))["meta"]["total"], 2);
     assert_eq!(d.get_json(&vp_)["volume"]["size_gigabytes"], 20);
-    assert_eq!(d.ids("/v2/volumes?region=nyc3", "volumes"), [vol.clone()]);
-    assert_eq!(d.ids("/v2/volumes?name=data", "volumes"), [vol.clone()]);
+    assert_eq!(d.ids("/v2/volumes?region=nyc3", "volumes"), [vol.as_str()]);
+    assert_eq!(d.ids("/v2/volumes?name=data", "volumes"), [vol.as_str()]);
     assert!(d.ids("/v2/volumes?region=sfo3", "volumes").is_empty());
     let snap = d.expect(
         201,
@@ -310,7 +310,7 @@ pub fn drive_stack<W: Wire>(d: &mut Driver<W>, spec_only: bool) {
     let vsnap = snap["snapshot"]["id"].as_str().unwrap().to_owned();
     assert_eq!(
         d.ids(&format!("{vp_}/snapshots"), "snapshots"),
-        [vsnap.clone()]
+        [vsnap.as_str()]
     );
     d.get_json(&format!("/v2/volumes/snapshots/{vsnap}"));
     let extra = d.expect(
@@ -375,7 +375,7 @@ pub fn drive_stack<W: Wire>(d: &mut Driver<W>, spec_only: bool) {
     assert_eq!(regions, json!(["nyc3", "sfo3"]));
     assert_eq!(
         d.ids("/v2/snapshots?resource_type=volume", "snapshots"),
-        [vsnap.clone()]
+        [vsnap.as_str()]
     );
     let total = d.get_json("/v2/snapshots")["meta"]["total"]
         .as_u64()
@@ -421,7 +421,10 @@ pub fn drive_stack<W: Wire>(d: &mut Driver<W>, spec_only: bool) {
     let fw = fw["id"].as_str().unwrap().to_owned();
     let fp = format!("/v2/firewalls/{fw}");
     let w2 = format!("/v2/droplets/{web2}");
-    assert_eq!(d.ids(&format!("{w1}/firewalls"), "firewalls"), [fw.clone()]);
+    assert_eq!(
+        d.ids(&format!("{w1}/firewalls"), "firewalls"),
+        [fw.as_str()]
+    );
     assert!(d.ids(&format!("{w2}/firewalls"), "firewalls").is_empty());
     d.expect(
         204,
@@ -429,7 +432,10 @@ pub fn drive_stack<W: Wire>(d: &mut Driver<W>, spec_only: bool) {
         &format!("{fp}/droplets"),
         Some(json!({"droplet_ids": [web2]})),
     );
-    assert_eq!(d.ids(&format!("{w2}/firewalls"), "firewalls"), [fw.clone()]);
+    assert_eq!(
+        d.ids(&format!("{w2}/firewalls"), "firewalls"),
+        [fw.as_str()]
+    );
     d.expect(
         204,
         "DELETE",
@@ -445,7 +451,10 @@ pub fn drive_stack<W: Wire>(d: &mut Driver<W>, spec_only: bool) {
         &format!("{fp}/tags"),
         Some(json!({"tags": ["db"]})),
     );
-    assert_eq!(d.ids(&format!("{w2}/firewalls"), "firewalls"), [fw.clone()]);
+    assert_eq!(
+        d.ids(&format!("{w2}/firewalls"), "firewalls"),
+        [fw.as_str()]
+    );
     d.expect(
         204,
         "DELETE",
@@ -466,7 +475,7 @@ pub fn drive_stack<W: Wire>(d: &mut Driver<W>, spec_only: bool) {
     let body = json!({"name": "web-firewall", "inbound_rules": [ssh], "droplet_ids": [web1], "tags": ["web"]});
     let put = d.expect(200, "PUT", &fp, Some(body));
     assert_eq!(put["firewall"]["outbound_rules"], json!([]));
-    assert_eq!(d.ids("/v2/firewalls", "firewalls"), [fw.clone()]);
+    assert_eq!(d.ids("/v2/firewalls", "firewalls"), [fw.as_str()]);
 
     // Certificates and a load balancer: new, then active.
     let le = json!({"name": "le-cert", "type": "lets_encrypt", "dns_names": ["example.com"]});
@@ -547,7 +556,7 @@ pub fn drive_stack<W: Wire>(d: &mut Driver<W>, spec_only: bool) {
         d.expect(200, "PUT", &lp, Some(renamed))["load_balancer"]["name"],
         "web-lb-2"
     );
-    assert_eq!(d.ids("/v2/load_balancers", "load_balancers"), [lb.clone()]);
+    assert_eq!(d.ids("/v2/load_balancers", "load_balancers"), [lb.as_str()]);
     d.expect(403, "DELETE", &format!("/v2/certificates/{cert}"), None);
 
     // The project: the stack's resources move in by URN.
