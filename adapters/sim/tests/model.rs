@@ -1413,3 +1413,149 @@ fn statistics_count_routes_and_statuses() {
     h.sim.reset_stats();
     assert_eq!(h.sim.stats().requests, 0);
 }
+
+#[test]
+fn godo_style_bodies_with_nulls_are_accepted() {
+    let mut h = H::unlimited();
+    // godo's default droplet create: nil slices and empty strings as they
+    // marshal.
+    let (status, v) = h.post(
+        "/v2/droplets",
+        json!({"name": "godo-1", "region": "nyc3", "size": "s-1vcpu-1gb",
+               "image": "ubuntu-22-04-x64", "ssh_keys": null, "backups": false,
+               "ipv6": false, "private_networking": false, "monitoring": false,
+               "tags": null, "volumes": null, "backup_policy": null, "vpc_uuid": null}),
+    );
+    assert_eq!(status, 202, "{v}");
+    assert_eq!(v["droplet"]["tags"], json!([]));
+    let id = v["droplet"]["id"].as_u64().unwrap();
+    // Absent booleans as null too.
+    let (status, v) = h.post(
+        "/v2/droplets",
+        json!({"name": "godo-2", "region": "nyc3", "size": "s-1vcpu-1gb",
+               "image": "ubuntu-22-04-x64", "backups": null, "ipv6": null}),
+    );
+    assert_eq!(status, 202, "{v}");
+    // godo's firewall and volume requests send nil lists as null.
+    let (status, v) = h.post(
+        "/v2/firewalls",
+        json!({"name": "fw", "droplet_ids": null, "tags": null, "outbound_rules": null,
+               "inbound_rules": [{"protocol": "tcp", "ports": "22",
+                                  "sources": {"addresses": ["0.0.0.0/0"], "tags": null,
+                                              "droplet_ids": null}}]}),
+    );
+    assert_eq!(status, 202, "{v}");
+    assert_eq!(
+        v["firewall"]["inbound_rules"][0]["sources"],
+        json!({"addresses": ["0.0.0.0/0"]})
+    );
+    let (status, v) = h.post(
+        "/v2/volumes",
+        json!({"name": "vol", "size_gigabytes": 10, "region": "nyc3", "tags": null,
+               "snapshot_id": null, "description": null}),
+    );
+    assert_eq!(status, 201, "{v}");
+    // A null is absent, not a value of the wrong type: required fields are
+    // still required.
+    let (status, _) = h.post(
+        "/v2/droplets",
+        json!({"name": "x", "size": null, "image": null}),
+    );
+    assert_eq!(status, 422);
+    assert_eq!(h.droplet(id)["name"], "godo-1");
+}
+
+#[test]
+fn a_load_balancer_is_new_until_its_delay_has_passed() {
+    let mut h = H::unlimited();
+    let web = h.active("web", json!({}));
+    let rule = json!({"entry_protocol": "http", "entry_port": 80,
+                      "target_protocol": "http", "target_port": 80});
+    let (status, v) = h.post(
+        "/v2/load_balancers",
+        json!({"name": "lb", "region": "nyc3", "forwarding_rules": [rule], "droplet_ids": [web]}),
+    );
+    assert_eq!(status, 202, "{v}");
+    let path = format!(
+        "/v2/load_balancers/{}",
+        v["load_balancer"]["id"].as_str().unwrap()
+    );
+    h.wait(Duration::from_secs(3) - Duration::from_millis(1));
+    let lb = h.get(&path)["load_balancer"].clone();
+    assert_eq!(
+        (lb["status"].as_str(), lb["ip"].as_str()),
+        (Some("new"), Some(""))
+    );
+    h.wait(Duration::from_millis(1));
+    let lb = h.get(&path)["load_balancer"].clone();
+    assert_eq!(lb["status"], "active");
+    assert!(lb["ip"].as_str().unwrap().starts_with("104.131.186."));
+    assert_eq!(lb["droplet_ids"], json!([web]));
+    // An HTTPS rule needs a certificate (or passthrough); a droplet far
+    // away cannot join.
+    let https = json!({"forwarding_rules": [{"entry_protocol": "https", "entry_port": 443,
+                                             "target_protocol": "http", "target_port": 80}]});
+    assert_eq!(h.post(&format!("{path}/forwarding_rules"), https).0, 422);
+    let far = h.active("far", json!({"region": "sfo3"}));
+    let (status, v) = h.post(&format!("{path}/droplets"), json!({"droplet_ids": [far]}));
+    assert_eq!(
+        (status, v["id"].as_str()),
+        (422, Some("unprocessable_entity"))
+    );
+    // Deleting a droplet takes it off the load balancer.
+    assert_eq!(
+        h.call("DELETE", &format!("/v2/droplets/{web}"), None).0,
+        204
+    );
+    assert_eq!(h.get(&path)["load_balancer"]["droplet_ids"], json!([]));
+}
+
+#[test]
+fn a_volume_attaches_only_in_its_region_and_follows_its_droplet() {
+    let mut h = H::unlimited();
+    let web = h.active("web", json!({}));
+    let far = h.active("far", json!({"region": "sfo3"}));
+    let (status, v) = h.post(
+        "/v2/volumes",
+        json!({"name": "data", "size_gigabytes": 10, "region": "nyc3"}),
+    );
+    assert_eq!(status, 201);
+    let vol = v["volume"]["id"].as_str().unwrap().to_owned();
+    let actions = format!("/v2/volumes/{vol}/actions");
+    let (status, v) = h.post(&actions, json!({"type": "attach", "droplet_id": far}));
+    assert_eq!(
+        (status, v["id"].as_str()),
+        (422, Some("unprocessable_entity"))
+    );
+    let (status, v) = h.post(&actions, json!({"type": "attach", "droplet_id": web}));
+    assert_eq!(
+        (status, v["action"]["type"].as_str()),
+        (202, Some("attach_volume"))
+    );
+    // Attached when the action completes, on both sides.
+    assert_eq!(h.droplet(web)["volume_ids"], json!([]));
+    h.wait(ACTION);
+    assert_eq!(h.droplet(web)["volume_ids"], json!([vol]));
+    assert_eq!(
+        h.get(&format!("/v2/volumes/{vol}"))["volume"]["droplet_ids"],
+        json!([web])
+    );
+    // A second volume given at create is attached at once.
+    let (_, v) = h.post(
+        "/v2/volumes",
+        json!({"name": "logs", "size_gigabytes": 5, "region": "nyc3"}),
+    );
+    let logs = v["volume"]["id"].as_str().unwrap().to_owned();
+    let both = h.create("both", json!({"volumes": [logs]}));
+    assert_eq!(h.droplet(both)["volume_ids"], json!([logs]));
+    // The droplet goes: its volumes are detached, not deleted.
+    assert_eq!(
+        h.call("DELETE", &format!("/v2/droplets/{web}"), None).0,
+        204
+    );
+    assert_eq!(
+        h.get(&format!("/v2/volumes/{vol}"))["volume"]["droplet_ids"],
+        json!([])
+    );
+    assert_eq!(h.call("DELETE", &format!("/v2/volumes/{vol}"), None).0, 204);
+}
