@@ -27,21 +27,11 @@ print(" ".join(module.SCENARIOS))
 PY
 )
 
-cd "$repo"
-cargo build --release -p doapi-sim
-bin="${CARGO_TARGET_DIR:-$repo/target}/release/doapi-sim"
 work="$(mktemp -d)"
 # shellcheck source=adapters/sim/ci/start_sim.sh
 . "$here/start_sim.sh"
-sim_pid=""
-stop() {
-  [ -n "$sim_pid" ] || return 0
-  kill "$sim_pid" 2>/dev/null || true
-  wait "$sim_pid" 2>/dev/null || true
-}
-trap stop EXIT
 # No per-minute limit: paginate_big creates and deletes 1,000 droplets.
-start_sim "$bin" "$work/sim" --rate-per-minute 0 \
+start_release_sim "$work/sim" --rate-per-minute 0 \
   || { echo "peer.sh: FAIL: doapi-sim did not start" >&2; exit 1; }
 url="$sim_url"
 
@@ -63,8 +53,7 @@ sys.exit(0 if r["ok"] else 1)'; then
     failed=1
   fi
 done
-stop
-trap - EXIT
+stop_sim
 cat "$work/sim.err"
 if [ "$failed" -ne 0 ]; then
   echo "peer.sh: FAIL" >&2

@@ -16,26 +16,15 @@ repo="$(cd "$here/../../.." && pwd)"
 venv="${PYDO_VENV:-/tmp/pydo-venv}"
 venv_with "$venv" pydo pydo==0.44.0
 
-cd "$repo"
-cargo build --release -p doapi-sim
-bin="${CARGO_TARGET_DIR:-$repo/target}/release/doapi-sim"
 work="$(mktemp -d)"
 # shellcheck source=adapters/sim/ci/start_sim.sh
 . "$here/start_sim.sh"
-sim_pid=""
-stop() {
-  [ -n "$sim_pid" ] || return 0
-  kill "$sim_pid" 2>/dev/null || true
-  wait "$sim_pid" 2>/dev/null || true
-}
-trap stop EXIT
-start_sim "$bin" "$work/sim" --boot-delay 0.2 --action-delay 0.1 --lb-delay 0.2 \
+start_release_sim "$work/sim" --boot-delay 0.2 --action-delay 0.1 --lb-delay 0.2 \
   || { echo "pydo.sh: FAIL: doapi-sim did not start" >&2; exit 1; }
 
 ok=0
 "$venv/bin/python" "$here/pydo_stack.py" "$sim_url" pydo-token >"$work/report.json" 2>"$work/pydo.err" || ok=$?
-stop
-trap - EXIT
+stop_sim
 cat "$work/sim.err"
 report=$(tail -n 1 "$work/report.json")
 echo "$report"

@@ -21,3 +21,22 @@ start_sim() {
   cat "$log.err" >&2
   return 1
 }
+
+# stop_sim: stops the simulator that start_sim started, if it runs.
+stop_sim() {
+  [ -n "${sim_pid:-}" ] || return 0
+  kill "$sim_pid" 2>/dev/null || true
+  wait "$sim_pid" 2>/dev/null || true
+  sim_pid=""
+}
+
+# start_release_sim LOG [FLAGS...]: builds the release binary, starts it
+# with start_sim and stops it when the script exits.
+start_release_sim() {
+  local repo bin
+  repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
+  (cd "$repo" && cargo build --release -p doapi-sim)
+  bin="${CARGO_TARGET_DIR:-$repo/target}/release/doapi-sim"
+  trap stop_sim EXIT
+  start_sim "$bin" "$@"
+}

@@ -337,8 +337,8 @@ impl Sim {
         match target {
             Target::Droplet(rid) => cloud.finish_droplet_action(rid, id, effect, fails, at),
             Target::Image(rid) => cloud.finish_image_action(rid, id, effect, fails),
-            Target::Ip(ip) => cloud.finish_ip_action(ip, id, effect, fails),
-            Target::ReservedIpv6(ip) => cloud.finish_ipv6_action(ip, id, effect, fails),
+            Target::Ip(ip) => cloud.finish_reserved(ip, id, effect, fails),
+            Target::ReservedIpv6(ip) => cloud.finish_reserved(ip, id, effect, fails),
             Target::Volume(v) => cloud.finish_volume_action(&v, id, effect, fails),
         }
     }

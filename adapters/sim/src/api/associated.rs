@@ -163,7 +163,7 @@ impl Cloud {
                 match *kind {
                     "reserved_ips" | "floating_ips" => {
                         if let Ok(ip) = a.id.parse::<Ipv4Addr>() {
-                            self.release_ip(ip);
+                            self.release(ip);
                         }
                     }
                     "snapshots" => self.drop_image(a.id.parse().unwrap_or_default()),

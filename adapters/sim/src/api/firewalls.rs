@@ -133,9 +133,12 @@ impl Cloud {
         ctx: &Ctx,
         change: impl FnOnce(&mut Firewall, &FirewallBody),
     ) -> ApiResult {
-        let body: FirewallBody = ctx.json()?;
+        let mut body: FirewallBody = ctx.json()?;
         let mut firewall = found(self.st.firewalls.get(ctx.param(0)))?.clone();
         self.check_parts(&body)?;
+        // Rules compare as kept: `all` ports are `"0"`.
+        body.inbound_rules = normal(body.inbound_rules);
+        body.outbound_rules = normal(body.outbound_rules);
         change(&mut firewall, &body);
         self.st.firewalls.insert(firewall.id.clone(), firewall);
         no_content()

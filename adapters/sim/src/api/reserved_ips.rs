@@ -4,13 +4,14 @@
 
 use std::collections::BTreeMap;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+use std::str::FromStr;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
 use super::account::FLOATING_IP_LIMIT;
 use super::no_droplet;
-use crate::cloud::Cloud;
+use crate::cloud::{Cloud, State};
 use crate::resources::{Droplet, Effect, Region, ReservedIp, Target};
 use crate::wire::{found, no_content, one, one_with_links, page, ApiError, ApiResult, Ctx};
 
@@ -90,10 +91,12 @@ impl Cloud {
     }
 
     pub(crate) fn get_ip(&mut self, ctx: &Ctx) -> ApiResult {
-        one(200, flavor(ctx).one, &self.view(self.reserved_ip(ctx)?))
+        let r = self.reserved::<Ipv4Addr>(ctx)?;
+        one(200, flavor(ctx).one, &self.view(r))
     }
 
     pub(crate) fn create_ip(&mut self, ctx: &Ctx) -> ApiResult {
+        let f = flavor(ctx);
         let body: CreateBody = ctx.json()?;
         let (region, droplet) = self.placement(body.droplet_id, body.region.as_deref())?;
         if self.st.reserved_ips.len() as u64 >= FLOATING_IP_LIMIT {
@@ -102,16 +105,14 @@ impl Cloud {
             ));
         }
         let project = self.project_for(body.project_id.as_deref())?;
-        let ip = Ipv4Addr::from(
-            u32::from(Ipv4Addr::new(45, 55, 96, 10)).wrapping_add(self.next_address()),
-        );
-        let reserved = self.reserved(ip, region, ctx);
-        self.st.reserved_ips.insert(ip, reserved);
+        let n = self.next_address();
+        let ip = Ipv4Addr::from(u32::from(Ipv4Addr::new(45, 55, 96, 10)).wrapping_add(n));
+        self.add_reserved(ip, region, ctx);
         self.assign_to(&project, ip_urn(ip.into()), ctx.now);
-        let f = flavor(ctx);
         let mut actions = Vec::new();
         if let Some(id) = droplet {
-            let action = self.begin_ip_action(ip, "assign_ip", Effect::Assign(Some(id)), ctx)?;
+            let assign = Effect::Assign(Some(id));
+            let action = self.begin_reserved(ip, "assign_ip", f.one, assign, ctx)?;
             actions.push(serde_json::json!({
                 "id": action,
                 "rel": "assign_ip",
@@ -124,103 +125,24 @@ impl Cloud {
     }
 
     pub(crate) fn delete_ip(&mut self, ctx: &Ctx) -> ApiResult {
-        let ip = self.reserved_ip(ctx)?.ip;
-        self.release_ip(ip);
+        let ip = self.reserved::<Ipv4Addr>(ctx)?.ip;
+        self.release(ip);
         no_content()
     }
 
-    /// Deletes a reserved IPv4: off its droplet and out of its project.
-    pub(crate) fn release_ip(&mut self, ip: Ipv4Addr) {
-        if let Some(r) = self.st.reserved_ips.remove(&ip) {
-            self.move_address(ip.into(), r.droplet, None);
-            self.unassign_urn(&ip_urn(ip.into()));
-        }
-    }
-
     pub(crate) fn list_ip_actions(&mut self, ctx: &Ctx) -> ApiResult {
-        let ip = self.reserved_ip(ctx)?.ip;
+        let ip = self.reserved::<Ipv4Addr>(ctx)?.ip;
         self.resource_actions(ctx, &Target::Ip(ip))
     }
 
     pub(crate) fn get_ip_action(&mut self, ctx: &Ctx) -> ApiResult {
-        let ip = self.reserved_ip(ctx)?.ip;
+        let ip = self.reserved::<Ipv4Addr>(ctx)?.ip;
         self.resource_action(ctx.id(1)?, &Target::Ip(ip))
     }
 
     pub(crate) fn act_on_ip(&mut self, ctx: &Ctx) -> ApiResult {
-        let body: ActionBody = ctx.json()?;
-        let r = self.reserved_ip(ctx)?;
-        let (ip, region, droplet) = (r.ip, r.region.clone(), r.droplet);
-        let (kind, effect) = self.ip_effect(&body, &region, droplet)?;
-        let action = self.begin_ip_action(ip, kind, effect, ctx)?;
-        self.started(201, action)
-    }
-
-    /// What an assign or unassign will do, or why it is refused.
-    fn ip_effect(
-        &self,
-        body: &ActionBody,
-        region: &Region,
-        assigned: Option<u64>,
-    ) -> Result<(&'static str, Effect), ApiError> {
-        match body.kind.as_str() {
-            "assign" => {
-                let id = body
-                    .droplet_id
-                    .ok_or_else(|| ApiError::unprocessable("droplet_id is required"))?;
-                let d = self.droplet(id).map_err(|_| no_droplet(id))?;
-                if d.region.slug != region.slug {
-                    return Err(ApiError::unprocessable(
-                        "The reserved IP and the Droplet must be in the same region.",
-                    ));
-                }
-                Ok(("assign_ip", Effect::Assign(Some(id))))
-            }
-            "unassign" if assigned.is_none() => {
-                Err(ApiError::unprocessable("The reserved IP is not assigned."))
-            }
-            "unassign" => Ok(("unassign_ip", Effect::Assign(None))),
-            other => Err(ApiError::unprocessable(format!(
-                "{other:?} is not a valid reserved IP action"
-            ))),
-        }
-    }
-
-    fn begin_ip_action(
-        &mut self,
-        ip: Ipv4Addr,
-        kind: &str,
-        effect: Effect,
-        ctx: &Ctx,
-    ) -> Result<u64, ApiError> {
-        let r = found(self.st.reserved_ips.get(&ip))?;
-        if r.busy.is_some() {
-            return Err(ApiError::unprocessable(
-                "The reserved IP already has a pending event.",
-            ));
-        }
-        let region = r.region.clone();
-        let f = flavor(ctx);
-        let action = self.begin(ctx.now, kind, f.one, Target::Ip(ip), region, effect);
-        if let Some(r) = self.st.reserved_ips.get_mut(&ip) {
-            r.busy = Some(action);
-        }
-        Ok(action)
-    }
-
-    /// Ends a reserved IPv4 action.
-    pub(crate) fn finish_ip_action(&mut self, ip: Ipv4Addr, action: u64, e: Effect, failed: bool) {
-        let moved = finish(
-            &mut self.st.reserved_ips,
-            &self.st.droplets,
-            ip,
-            action,
-            e,
-            failed,
-        );
-        if let Some((from, to)) = moved {
-            self.move_address(ip.into(), from, to);
-        }
+        let ip = self.reserved::<Ipv4Addr>(ctx)?.ip;
+        self.act_on_reserved(ip, ctx, flavor(ctx).one)
     }
 
     pub(crate) fn list_ipv6(&mut self, ctx: &Ctx) -> ApiResult {
@@ -234,7 +156,7 @@ impl Cloud {
     }
 
     pub(crate) fn get_ipv6(&mut self, ctx: &Ctx) -> ApiResult {
-        let r = self.reserved_ipv6(ctx)?;
+        let r = self.reserved::<Ipv6Addr>(ctx)?;
         one(200, "reserved_ipv6", &self.view6(r, true))
     }
 
@@ -242,63 +164,111 @@ impl Cloud {
         let body: CreateBody = ctx.json()?;
         let slug = body.region_slug.as_deref().or(body.region.as_deref());
         let (region, _) = self.placement(None, Some(slug.unwrap_or_default()))?;
-        let n = u128::from(self.next_address());
-        let ip =
-            Ipv6Addr::from(u128::from(Ipv6Addr::new(0x2409, 0x40d0, 0xf7, 0x1017, 0, 0, 0, 0)) + n);
-        let reserved = self.reserved(ip, region, ctx);
-        self.st.reserved_ipv6.insert(ip, reserved);
+        let base = u128::from(Ipv6Addr::new(0x2409, 0x40d0, 0xf7, 0x1017, 0, 0, 0, 0));
+        let ip = Ipv6Addr::from(base + u128::from(self.next_address()));
+        self.add_reserved(ip, region, ctx);
         let r = found(self.st.reserved_ipv6.get(&ip))?;
         one(201, "reserved_ipv6", &self.view6(r, false))
     }
 
     pub(crate) fn delete_ipv6(&mut self, ctx: &Ctx) -> ApiResult {
-        let ip = self.reserved_ipv6(ctx)?.ip;
-        self.release_ipv6(ip);
+        let ip = self.reserved::<Ipv6Addr>(ctx)?.ip;
+        self.release(ip);
         no_content()
     }
 
-    /// Deletes a reserved IPv6, off its droplet.
-    pub(crate) fn release_ipv6(&mut self, ip: Ipv6Addr) {
-        if let Some(r) = self.st.reserved_ipv6.remove(&ip) {
+    pub(crate) fn act_on_ipv6(&mut self, ctx: &Ctx) -> ApiResult {
+        let ip = self.reserved::<Ipv6Addr>(ctx)?.ip;
+        self.act_on_reserved(ip, ctx, "reserved_ipv6")
+    }
+
+    /// Deletes a reserved IP: off its droplet and out of its project.
+    pub(crate) fn release<A: Address>(&mut self, ip: A) {
+        if let Some(r) = A::table_mut(&mut self.st).remove(&ip) {
             self.move_address(ip.into(), r.droplet, None);
+            self.unassign_urn(&ip_urn(ip.into()));
         }
     }
 
-    pub(crate) fn act_on_ipv6(&mut self, ctx: &Ctx) -> ApiResult {
+    /// An assign or unassign of a reserved IP, v4 or v6.
+    fn act_on_reserved<A: Address>(&mut self, ip: A, ctx: &Ctx, kind: &'static str) -> ApiResult {
         let body: ActionBody = ctx.json()?;
-        let r = self.reserved_ipv6(ctx)?;
-        let (ip, region, droplet) = (r.ip, r.region.clone(), r.droplet);
+        let r = found(A::table(&self.st).get(&ip))?;
+        let (region, assigned) = (r.region.clone(), r.droplet);
+        let effect = match body.kind.as_str() {
+            "assign" => {
+                let id = body
+                    .droplet_id
+                    .ok_or_else(|| ApiError::unprocessable("droplet_id is required"))?;
+                let d = self.droplet(id).map_err(|_| no_droplet(id))?;
+                if d.region.slug != region.slug {
+                    return Err(ApiError::unprocessable(
+                        "The reserved IP and the Droplet must be in the same region.",
+                    ));
+                }
+                Effect::Assign(Some(id))
+            }
+            "unassign" if assigned.is_none() => {
+                return Err(ApiError::unprocessable("The reserved IP is not assigned."));
+            }
+            "unassign" => Effect::Assign(None),
+            other => {
+                return Err(ApiError::unprocessable(format!(
+                    "{other:?} is not a valid reserved IP action"
+                )))
+            }
+        };
+        let action_type = format!("{}_ip", body.kind);
+        let action = self.begin_reserved(ip, &action_type, kind, effect, ctx)?;
+        self.started(201, action)
+    }
+
+    /// Starts an action on a reserved IP, which is locked until it ends.
+    fn begin_reserved<A: Address>(
+        &mut self,
+        ip: A,
+        action_type: &str,
+        resource_type: &'static str,
+        effect: Effect,
+        ctx: &Ctx,
+    ) -> Result<u64, ApiError> {
+        let r = found(A::table(&self.st).get(&ip))?;
         if r.busy.is_some() {
             return Err(ApiError::unprocessable(
                 "The reserved IP already has a pending event.",
             ));
         }
-        let (kind, effect) = self.ip_effect(&body, &region, droplet)?;
-        let target = Target::ReservedIpv6(ip);
-        let action = self.begin(ctx.now, kind, "reserved_ipv6", target, region, effect);
-        if let Some(r) = self.st.reserved_ipv6.get_mut(&ip) {
+        let region = r.region.clone();
+        let target = ip.target();
+        let action = self.begin(ctx.now, action_type, resource_type, target, region, effect);
+        if let Some(r) = A::table_mut(&mut self.st).get_mut(&ip) {
             r.busy = Some(action);
         }
-        self.started(201, action)
+        Ok(action)
     }
 
-    /// Ends a reserved IPv6 action.
-    pub(crate) fn finish_ipv6_action(
+    /// Ends an action on a reserved IP: unlocks it and, unless it failed
+    /// or the droplet is gone, moves it between droplets' networks.
+    pub(crate) fn finish_reserved<A: Address>(
         &mut self,
-        ip: Ipv6Addr,
+        ip: A,
         action: u64,
         e: Effect,
         failed: bool,
     ) {
-        let moved = finish(
-            &mut self.st.reserved_ipv6,
-            &self.st.droplets,
-            ip,
-            action,
-            e,
-            failed,
-        );
-        if let Some((from, to)) = moved {
+        let exists = |d: &Option<u64>| d.is_none_or(|d| self.st.droplets.contains_key(&d));
+        let to = match e {
+            Effect::Assign(to) if !failed && exists(&to) => Some(to),
+            _ => None,
+        };
+        let Some(r) = A::table_mut(&mut self.st).get_mut(&ip) else {
+            return;
+        };
+        if r.busy == Some(action) {
+            r.busy = None;
+        }
+        if let Some(to) = to {
+            let from = std::mem::replace(&mut r.droplet, to);
             self.move_address(ip.into(), from, to);
         }
     }
@@ -331,14 +301,21 @@ impl Cloud {
         n
     }
 
-    fn reserved<A>(&mut self, ip: A, region: Arc<Region>, ctx: &Ctx) -> ReservedIp<A> {
-        ReservedIp {
+    fn add_reserved<A: Address>(&mut self, ip: A, region: Arc<Region>, ctx: &Ctx) {
+        let reserved = ReservedIp {
             ip,
             region,
             droplet: None,
             busy: None,
             reserved_at: self.stamp(ctx.now),
-        }
+        };
+        A::table_mut(&mut self.st).insert(ip, reserved);
+    }
+
+    /// The reserved IP in the path, or 404.
+    fn reserved<A: Address>(&self, ctx: &Ctx) -> Result<&ReservedIp<A>, ApiError> {
+        let ip = ctx.param(0).parse::<A>().ok();
+        found(ip.and_then(|ip| A::table(&self.st).get(&ip)))
     }
 
     fn view<'a>(&'a self, r: &'a ReservedIp<Ipv4Addr>) -> View<'a> {
@@ -359,38 +336,36 @@ impl Cloud {
             droplet: with_droplet.then(|| r.droplet.and_then(|d| self.st.droplets.get(&d))),
         }
     }
+}
 
-    fn reserved_ip(&self, ctx: &Ctx) -> Result<&ReservedIp<Ipv4Addr>, ApiError> {
-        let ip: Ipv4Addr = ctx.param(0).parse().map_err(|_| ApiError::not_found())?;
-        found(self.st.reserved_ips.get(&ip))
+/// What reserved IPv4 and IPv6 addresses share: where they are kept, and
+/// how their actions name them.
+pub(crate) trait Address: Ord + Copy + Into<IpAddr> + FromStr {
+    fn table(st: &State) -> &BTreeMap<Self, ReservedIp<Self>>;
+    fn table_mut(st: &mut State) -> &mut BTreeMap<Self, ReservedIp<Self>>;
+    fn target(self) -> Target;
+}
+
+impl Address for Ipv4Addr {
+    fn table(st: &State) -> &BTreeMap<Self, ReservedIp<Self>> {
+        &st.reserved_ips
     }
-
-    fn reserved_ipv6(&self, ctx: &Ctx) -> Result<&ReservedIp<Ipv6Addr>, ApiError> {
-        let ip: Ipv6Addr = ctx.param(0).parse().map_err(|_| ApiError::not_found())?;
-        found(self.st.reserved_ipv6.get(&ip))
+    fn table_mut(st: &mut State) -> &mut BTreeMap<Self, ReservedIp<Self>> {
+        &mut st.reserved_ips
+    }
+    fn target(self) -> Target {
+        Target::Ip(self)
     }
 }
 
-/// Ends an action on a reserved IP: unlocks it and, unless it failed or
-/// the droplet is gone, moves it. Returns the droplets it moved from and
-/// to.
-fn finish<A: Ord>(
-    ips: &mut BTreeMap<A, ReservedIp<A>>,
-    droplets: &BTreeMap<u64, Droplet>,
-    ip: A,
-    action: u64,
-    effect: Effect,
-    failed: bool,
-) -> Option<(Option<u64>, Option<u64>)> {
-    let r = ips.get_mut(&ip)?;
-    if r.busy == Some(action) {
-        r.busy = None;
+impl Address for Ipv6Addr {
+    fn table(st: &State) -> &BTreeMap<Self, ReservedIp<Self>> {
+        &st.reserved_ipv6
     }
-    match effect {
-        Effect::Assign(to) if !failed && to.is_none_or(|d| droplets.contains_key(&d)) => {
-            let from = std::mem::replace(&mut r.droplet, to);
-            Some((from, to))
-        }
-        _ => None,
+    fn table_mut(st: &mut State) -> &mut BTreeMap<Self, ReservedIp<Self>> {
+        &mut st.reserved_ipv6
+    }
+    fn target(self) -> Target {
+        Target::ReservedIpv6(self)
     }
 }
