@@ -7,13 +7,13 @@ use std::time::{Duration, Instant};
 use serde::{Deserialize, Serialize};
 
 use super::backups::{policy, PolicyBody};
-use super::{valid_tag, IdOrName};
+use super::{indexed_page, valid_tag, IdOrName};
 use crate::cloud::{Cloud, Event};
 use crate::resources::{
     BackupPolicy, BackupWindow, DiskInfo, Droplet, Effect, Image, ImageClass, Networks, Size,
     SnapshotKey, Status, Target, V4, V6,
 };
-use crate::wire::{no_content, one, one_with_links, page, page_with, ApiError, ApiResult, Ctx};
+use crate::wire::{no_content, one, one_with_links, page, ApiError, ApiResult, Ctx};
 
 /// DigitalOcean creates at most this many droplets in one request.
 const MAX_NAMES: usize = 10;
@@ -123,21 +123,13 @@ impl Cloud {
 
     pub(crate) fn list_droplets(&mut self, ctx: &Ctx) -> ApiResult {
         let ids = self.st.droplet_index.ids(ctx.query("tag_name"));
-        let droplet = |id: &u64| self.st.droplets.get(id);
-        match ctx.query("name") {
-            // A page of the index: the cost of the page.
-            None => page_with(ctx, "droplets", ids.len(), |range| {
-                ids[range].iter().filter_map(droplet).collect::<Vec<_>>()
-            }),
-            Some(name) => {
-                let named: Vec<&Droplet> = ids
-                    .iter()
-                    .filter_map(droplet)
-                    .filter(|d| d.name == name)
-                    .collect();
-                page(ctx, "droplets", &named)
-            }
-        }
+        indexed_page(
+            ctx,
+            "droplets",
+            ids,
+            |id| self.st.droplets.get(id),
+            |d: &Droplet, n| d.name == n,
+        )
     }
 
     pub(crate) fn get_droplet(&mut self, ctx: &Ctx) -> ApiResult {

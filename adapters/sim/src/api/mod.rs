@@ -5,11 +5,11 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Instant;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::cloud::Cloud;
 use crate::resources::{Action, Effect, Region, Target};
-use crate::wire::{found, one, page, ApiError, ApiResult, Ctx};
+use crate::wire::{found, one, page, page_with, ApiError, ApiResult, Ctx};
 
 mod account;
 mod associated;
@@ -119,6 +119,31 @@ impl Cloud {
     /// `{"action": ...}` for an action just started.
     pub(crate) fn started(&self, status: u16, action: u64) -> ApiResult {
         one(status, "action", found(self.st.actions.get(&action))?)
+    }
+}
+
+/// A page of a listing kept in an [`Index`](crate::index::Index) (all, or
+/// one group): the cost of the page. Filtered by the query's `name`, a scan
+/// of the ids.
+pub(crate) fn indexed_page<'a, K, T: Serialize + 'a>(
+    ctx: &Ctx,
+    key: &str,
+    ids: &[K],
+    get: impl Fn(&K) -> Option<&'a T>,
+    named: impl Fn(&T, &str) -> bool,
+) -> ApiResult {
+    match ctx.query("name") {
+        None => page_with(ctx, key, ids.len(), |range| {
+            ids[range].iter().filter_map(&get).collect::<Vec<_>>()
+        }),
+        Some(n) => {
+            let named: Vec<&T> = ids
+                .iter()
+                .filter_map(&get)
+                .filter(|x| named(x, n))
+                .collect();
+            page(ctx, key, &named)
+        }
     }
 }
 

@@ -5,10 +5,10 @@ use std::sync::Arc;
 
 use serde::Deserialize;
 
-use super::{no_droplet, valid_tag};
+use super::{indexed_page, no_droplet, valid_tag};
 use crate::cloud::Cloud;
 use crate::resources::{Effect, Region, Snapshot, SnapshotKey, Target, Volume};
-use crate::wire::{found, no_content, one, page, page_with, ApiError, ApiResult, Ctx};
+use crate::wire::{found, no_content, one, ApiError, ApiResult, Ctx};
 
 /// DigitalOcean's largest volume, in GiB.
 const MAX_GIB: u64 = 16_384;
@@ -65,24 +65,15 @@ fn valid_volume_name(name: &str) -> bool {
 }
 
 impl Cloud {
-    /// A page of the volumes, all or in a region (the cost of the page);
-    /// by name, a scan.
     pub(crate) fn list_volumes(&mut self, ctx: &Ctx) -> ApiResult {
         let ids = self.st.volume_index.ids(ctx.query("region"));
-        let volume = |id: &String| self.st.volumes.get(id);
-        match ctx.query("name") {
-            None => page_with(ctx, "volumes", ids.len(), |range| {
-                ids[range].iter().filter_map(volume).collect::<Vec<_>>()
-            }),
-            Some(name) => {
-                let named: Vec<&Volume> = ids
-                    .iter()
-                    .filter_map(volume)
-                    .filter(|v| v.name == name)
-                    .collect();
-                page(ctx, "volumes", &named)
-            }
-        }
+        indexed_page(
+            ctx,
+            "volumes",
+            ids,
+            |id| self.st.volumes.get(id),
+            |v: &Volume, n| v.name == n,
+        )
     }
 
     pub(crate) fn get_volume(&mut self, ctx: &Ctx) -> ApiResult {

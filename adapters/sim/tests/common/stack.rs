@@ -22,6 +22,22 @@ impl<W: Wire> Driver<W> {
         self.expect(200, "GET", path, None)
     }
 
+    /// A create that must answer `status`: the text at `pointer` (a JSON
+    /// pointer, such as `/volume/id`) of its body.
+    pub fn create(
+        &mut self,
+        status: u16,
+        path: &str,
+        body: Option<Value>,
+        pointer: &str,
+    ) -> String {
+        let v = self.expect(status, "POST", path, body);
+        id_text(
+            v.pointer(pointer)
+                .unwrap_or_else(|| panic!("{path}: no {pointer} in {v}")),
+        )
+    }
+
     /// Polls `path` until `done` holds of its body.
     pub fn until(&mut self, path: &str, done: impl Fn(&Value) -> bool) -> Value {
         for _ in 0..400 {
@@ -84,8 +100,7 @@ pub fn drive_stack<W: Wire>(d: &mut Driver<W>, spec_only: bool) {
 
     let p = "/v2/projects";
     let body = json!({"name": "stack", "purpose": "Web Application", "environment": "Staging"});
-    let project = d.expect(201, "POST", p, Some(body))["project"]["id"].clone();
-    let project = project.as_str().unwrap().to_owned();
+    let project = d.create(201, p, Some(body), "/project/id");
     let pp = format!("/v2/projects/{project}");
     let body = json!({"name": "stack", "description": "the stack", "purpose": "Web Application",
                       "environment": "Production", "is_default": false});
@@ -193,13 +208,12 @@ pub fn drive_stack<W: Wire>(d: &mut Driver<W>, spec_only: bool) {
 
     // A reserved IP in the region, assigned: in the droplet's networks, the
     // same under its floating IP name.
-    let ip = d.expect(
+    let ip = d.create(
         202,
-        "POST",
         "/v2/reserved_ips",
         Some(json!({"region": "nyc3"})),
+        "/reserved_ip/ip",
     );
-    let ip = ip["reserved_ip"]["ip"].as_str().unwrap().to_owned();
     let rp = format!("/v2/reserved_ips/{ip}");
     let assign = json!({"type": "assign", "droplet_id": web1});
     let a = d.expect(201, "POST", &format!("{rp}/actions"), Some(assign));
@@ -233,13 +247,12 @@ pub fn drive_stack<W: Wire>(d: &mut Driver<W>, spec_only: bool) {
     assert_eq!(d.get_json("/v2/reserved_ips")["meta"]["total"], 2);
 
     // A reserved IPv6, assigned and unassigned.
-    let v6 = d.expect(
+    let v6 = d.create(
         201,
-        "POST",
         "/v2/reserved_ipv6",
         Some(json!({"region_slug": "nyc3"})),
+        "/reserved_ipv6/ip",
     );
-    let v6 = v6["reserved_ipv6"]["ip"].as_str().unwrap().to_owned();
     let v6p = format!("/v2/reserved_ipv6/{v6}");
     let a = d.expect(
         201,
@@ -269,8 +282,7 @@ pub fn drive_stack<W: Wire>(d: &mut Driver<W>, spec_only: bool) {
     // resized; snapshotted, and a copy made from the snapshot.
     let body = json!({"name": "data", "size_gigabytes": 10, "region": "nyc3",
                       "filesystem_type": "ext4", "tags": ["web"]});
-    let vol = d.expect(201, "POST", "/v2/volumes", Some(body))["volume"]["id"].clone();
-    let vol = vol.as_str().unwrap().to_owned();
+    let vol = d.create(201, "/v2/volumes", Some(body), "/volume/id");
     let vp_ = format!("/v2/volumes/{vol}");
     let attach_far = json!({"type": "attach", "droplet_id": far, "region": "sfo3"});
     d.expect(422, "POST", &format!("{vp_}/actions"), Some(attach_far));
@@ -301,13 +313,8 @@ pub fn drive_stack<W: Wire>(d: &mut Driver<W>, spec_only: bool) {
     assert_eq!(d.ids("/v2/volumes?region=nyc3", "volumes"), [vol.as_str()]);
     assert_eq!(d.ids("/v2/volumes?name=data", "volumes"), [vol.as_str()]);
     assert!(d.ids("/v2/volumes?region=sfo3", "volumes").is_empty());
-    let snap = d.expect(
-        201,
-        "POST",
-        &format!("{vp_}/snapshots"),
-        Some(json!({"name": "data-snap"})),
-    );
-    let vsnap = snap["snapshot"]["id"].as_str().unwrap().to_owned();
+    let snap = Some(json!({"name": "data-snap"}));
+    let vsnap = d.create(201, &format!("{vp_}/snapshots"), snap, "/snapshot/id");
     assert_eq!(
         d.ids(&format!("{vp_}/snapshots"), "snapshots"),
         [vsnap.as_str()]
