@@ -15,16 +15,26 @@
 //! - the `doapi-sim` binary (feature `server`):
 //!   `cargo run -p doapi-sim -- --port 8080`.
 //!
-//! What it models: droplets that go `new` → `active` after
-//! [`SimConfig::boot_delay`]; droplet, image and floating IP actions that
-//! stay `in-progress` (and the resource `locked`) for
+//! What it models (130 routes, [`Sim::routes`]): droplets that go `new` →
+//! `active` after [`SimConfig::boot_delay`]; droplet, image, reserved IP and
+//! volume actions that stay `in-progress` (and the resource `locked`) for
 //! [`SimConfig::action_delay`], then complete with their effect (power,
-//! rename, resize, rebuild, snapshot images, backups, IPv6, kernels,
-//! transfers, assignments) or end `errored` when configured; tags on
-//! droplets and images that filter listings and drive delete and act by
-//! tag; domains and records; SSH keys by id or fingerprint; floating IPs;
-//! regions, sizes, images and kernels with DigitalOcean's slugs; the
-//! account.
+//! rename, resize, rebuild, snapshot images, backups and backup policies,
+//! IPv6, kernels, transfers, assignments, attaching, detaching and growing
+//! volumes) or end `errored` when configured; tags on droplets, images,
+//! volumes and volume snapshots that filter listings and drive delete and
+//! act by tag; domains and records; SSH keys by id or fingerprint; reserved
+//! IPs v4 (also served as floating IPs, the same state) and v6; volumes and
+//! volume snapshots; `/v2/snapshots`; firewalls; VPCs with a default per
+//! region; projects with the default project, where new resources land, and
+//! resources by URN; load balancers `new` for [`SimConfig::lb_delay`], then
+//! `active`; certificates; backup policies; destroying a droplet with its
+//! associated resources; `gpu_info`; regions, sizes, images and kernels with
+//! DigitalOcean's slugs; the account. The relations hold both ways (an
+//! attached volume is in the droplet's `volume_ids`, an assigned reserved IP
+//! in its `networks`, ...), and a deleted droplet leaves its volumes,
+//! addresses, firewalls, load balancers and project. A field sent as `null`
+//! counts as absent, as real clients (godo) send them.
 //!
 //! DigitalOcean's conventions: listings paged with absolute
 //! `links.pages` URLs that carry `per_page` (`next` left out on the last
@@ -32,9 +42,10 @@
 //! actions newest first; errors `{"id", "message", "request_id"}`; 401
 //! without a bearer token; `ratelimit-limit`, `ratelimit-remaining` and
 //! `ratelimit-reset` from a per-token budget (5,000 an hour and 250 a
-//! minute by default) and 429 with `Retry-After` when it is spent;
-//! `x-request-id` and `Date` on every response. Create answers 202,
-//! actions 201, deletes 204.
+//! minute by default; with the budget off, a large allowance) and 429 with
+//! `Retry-After` when it is spent;
+//! `x-request-id` and `Date` on every response. Creates and actions answer
+//! 201 or 202 as the spec says for each resource, deletes 204.
 //!
 //! Faults ([`FaultRule`]): 429, 5xx (or any error status) at a rate or on
 //! a schedule, added
