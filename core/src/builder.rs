@@ -4,7 +4,7 @@
 use std::fmt;
 use std::time::Duration;
 
-use crate::config::{Config, Limits};
+use crate::config::{Config, Limits, MAX_PER_PAGE};
 use crate::error::{Error, RequestError};
 use crate::machine::retry::RetryPolicy;
 use crate::token::Token;
@@ -126,20 +126,22 @@ impl<C: Connect> ClientBuilder<C> {
         self
     }
 
-    /// Items per page of listings (1 to 200; default 200).
+    /// Items per page of listings (1 to 200; default 200; others are
+    /// refused by [`build`](Self::build)).
     pub fn per_page(mut self, n: u32) -> Self {
         self.per_page = Some(n);
         self
     }
 
-    /// Time between polls of a wait (doapi's `wait_interval`; default 2 s).
+    /// Time between polls of a wait (doapi's `wait_interval`; default 2 s;
+    /// 1 ms to 24 h).
     pub fn wait_interval(mut self, d: Duration) -> Self {
         self.wait_interval = Some(d);
         self
     }
 
-    /// Longest a wait may last (doapi's `wait_time`); `None` waits without
-    /// limit. Default 30 minutes.
+    /// Longest a wait may last (doapi's `wait_time`), at most 365 days;
+    /// `None` waits without limit. Default 30 minutes.
     pub fn wait_time(mut self, d: Option<Duration>) -> Self {
         self.wait_time = Some(d);
         self
@@ -153,14 +155,15 @@ impl<C: Connect> ClientBuilder<C> {
 
     /// The retry policy of every request (default: 429, 5xx but 501 and
     /// transport errors, 5 attempts, 120 s deadline; never a `POST` that
-    /// may have been received).
+    /// may have been received). 1 to 100 attempts, backoffs and deadline
+    /// at most 24 h.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.retry = Some(policy);
         self
     }
 
-    /// Connect, read and request timeouts and the response size cap of the
-    /// real transport.
+    /// Connect, read and request timeouts (each 1 ms to 24 h) and the
+    /// response size cap (at least 1 byte) of the real transport.
     pub fn limits(mut self, limits: Limits) -> Self {
         self.limits = Some(limits);
         self
@@ -172,8 +175,15 @@ impl<C: Connect> ClientBuilder<C> {
         self
     }
 
-    /// Checks the settings (the token, the endpoint) and builds the client.
+    /// Checks the settings (the token, the endpoint, every number and
+    /// duration against its range) and builds the client. A setting out of
+    /// range is [`RequestError::InvalidArgument`] naming it.
     pub fn build(self) -> Result<C, Error> {
+        if let Some(n) = self.per_page {
+            if !(1..=MAX_PER_PAGE).contains(&n) {
+                return Err(out_of_range("per_page", n, format!("1 to {MAX_PER_PAGE}")).into());
+            }
+        }
         let mut config = Config::new(Token::new(&self.token)?);
         if let Some(url) = &self.endpoint {
             config = config.set_endpoint(url, self.insecure_http)?;
@@ -196,7 +206,72 @@ impl<C: Connect> ClientBuilder<C> {
         if let Some(limits) = self.limits {
             config.limits = limits;
         }
+        check(&config)?;
         C::connect(config, self.transport)
+    }
+}
+
+/// The longest timeout, poll interval, backoff or retry deadline.
+pub const MAX_TIMEOUT: Duration = Duration::from_secs(24 * 3600);
+
+/// The longest wait time limit.
+pub const MAX_WAIT_TIME: Duration = Duration::from_secs(365 * 24 * 3600);
+
+/// The most attempts of one request.
+pub const MAX_ATTEMPTS: u32 = 100;
+
+/// Checks every number and duration of `config` against its range.
+fn check(config: &Config) -> Result<(), RequestError> {
+    let ms = Duration::from_millis(1);
+    let l = &config.limits;
+    let r = &config.retry;
+    let spans = [
+        ("connect timeout", Some(l.connect_timeout), ms, MAX_TIMEOUT),
+        ("read timeout", Some(l.read_timeout), ms, MAX_TIMEOUT),
+        ("request timeout", Some(l.request_timeout), ms, MAX_TIMEOUT),
+        ("wait interval", Some(config.wait_interval), ms, MAX_TIMEOUT),
+        ("wait time", config.wait_time, Duration::ZERO, MAX_WAIT_TIME),
+        (
+            "initial backoff",
+            Some(r.initial_backoff),
+            Duration::ZERO,
+            MAX_TIMEOUT,
+        ),
+        (
+            "max backoff",
+            Some(r.max_backoff),
+            Duration::ZERO,
+            MAX_TIMEOUT,
+        ),
+        ("retry deadline", r.deadline, Duration::ZERO, MAX_TIMEOUT),
+    ];
+    for (what, d, min, max) in spans {
+        if let Some(d) = d.filter(|d| !(min..=max).contains(d)) {
+            return Err(out_of_range(
+                what,
+                format_args!("{d:?}"),
+                format_args!("{min:?} to {max:?}"),
+            ));
+        }
+    }
+    if !(1..=MAX_ATTEMPTS).contains(&r.max_attempts) {
+        let range = format!("1 to {MAX_ATTEMPTS}");
+        return Err(out_of_range("max attempts", r.max_attempts, range));
+    }
+    if l.max_body == 0 {
+        return Err(out_of_range("max body", 0, "at least 1 byte"));
+    }
+    Ok(())
+}
+
+fn out_of_range(
+    what: &'static str,
+    value: impl fmt::Display,
+    range: impl fmt::Display,
+) -> RequestError {
+    RequestError::InvalidArgument {
+        what,
+        reason: format!("{value} is out of range ({range})"),
     }
 }
 
@@ -244,5 +319,58 @@ mod tests {
             .allow_insecure_http()
             .build();
         assert!(allowed.is_ok());
+    }
+
+    #[test]
+    fn numbers_and_durations_out_of_range_are_refused() {
+        let refused = |b: ConfigBuilder| match b.build() {
+            Err(Error::Request(RequestError::InvalidArgument { what, reason })) => {
+                format!("{what}: {reason}")
+            }
+            other => panic!("{other:?}"),
+        };
+        let b = || ConfigBuilder::new("t");
+        let huge = Duration::from_secs(10_000_000_000_000_000_000);
+        let limits = |f: fn(&mut Limits)| {
+            let mut l = Limits::default();
+            f(&mut l);
+            b().limits(l)
+        };
+        assert_eq!(
+            refused(limits(
+                |l| l.request_timeout = Duration::from_secs(10_000_000_000_000_000_000)
+            )),
+            "request timeout: 10000000000000000000s is out of range (1ms to 86400s)"
+        );
+        assert!(refused(limits(|l| l.connect_timeout = Duration::ZERO)).starts_with("connect"));
+        assert!(
+            refused(limits(|l| l.read_timeout = Duration::from_secs(86_401))).starts_with("read")
+        );
+        assert!(refused(limits(|l| l.max_body = 0)).starts_with("max body"));
+        assert!(refused(b().wait_interval(Duration::ZERO)).starts_with("wait interval"));
+        assert!(refused(b().wait_time(Some(huge))).starts_with("wait time"));
+        assert!(refused(b().per_page(0)).starts_with("per_page"));
+        assert!(refused(b().per_page(201)).starts_with("per_page"));
+        let mut p = RetryPolicy {
+            max_attempts: 0,
+            ..RetryPolicy::default()
+        };
+        assert!(refused(b().retry(p.clone())).starts_with("max attempts"));
+        p.max_attempts = 3;
+        p.deadline = Some(huge);
+        assert!(refused(b().retry(p)).starts_with("retry deadline"));
+        // The edges are accepted.
+        let edges = b()
+            .per_page(1)
+            .wait_interval(Duration::from_millis(1))
+            .wait_time(Some(MAX_WAIT_TIME))
+            .limits(Limits {
+                connect_timeout: MAX_TIMEOUT,
+                read_timeout: Duration::from_millis(1),
+                request_timeout: MAX_TIMEOUT,
+                max_body: 1,
+            });
+        assert!(edges.build().is_ok());
+        assert!(b().wait_time(None).build().is_ok());
     }
 }

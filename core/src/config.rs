@@ -8,9 +8,9 @@
 
 use std::time::Duration;
 
-use http::Uri;
+use http::{HeaderMap, Uri};
 
-use crate::error::RequestError;
+use crate::error::{RequestError, TransportError, TransportErrorKind};
 use crate::machine::retry::RetryPolicy;
 use crate::token::Token;
 use crate::url::Origin;
@@ -177,6 +177,28 @@ pub struct Limits {
     pub request_timeout: Duration,
     /// Largest response body accepted. Default 32 MiB.
     pub max_body: u64,
+}
+
+impl Limits {
+    /// Refuses a response whose `Content-Length` is over
+    /// [`max_body`](Self::max_body) before any of its body is read: a
+    /// [`TransportErrorKind::TooLarge`] error naming `host`. (A body
+    /// without a length is cut off by the transport at the cap.)
+    pub fn check_length(&self, host: &str, headers: &HeaderMap) -> Result<(), TransportError> {
+        let length = headers
+            .get(http::header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok()?.trim().parse::<u64>().ok());
+        match length {
+            Some(n) if n > self.max_body => Err(TransportError::new(
+                TransportErrorKind::TooLarge,
+                format!(
+                    "{host}: a body of {n} bytes, over the cap of {}",
+                    self.max_body
+                ),
+            )),
+            _ => Ok(()),
+        }
+    }
 }
 
 impl Default for Limits {

@@ -1,10 +1,16 @@
 //! Errors of the core: the API said no, a body did not decode, or the
 //! request was refused before anything was sent.
 //!
-//! Transports report a failed request as a [`TransportError`]; the machines
-//! see its [`TransportErrorKind`]. The machines add their own ends: retries
-//! given up at the deadline, a listing that loops, a wait that timed out,
-//! was cancelled, or saw an action fail.
+//! Transports report a failed request as a [`TransportError`]: its
+//! [`TransportErrorKind`] decides the retry, its message says what happened.
+//! The machines add their own ends: retries given up at the deadline, a
+//! listing that loops or whose next link is refused, a wait that timed
+//! out, was cancelled, or saw an action fail.
+//!
+//! Every `Display` here shows the server's text (messages, ids, URLs, the
+//! start of a body) through [`Safe`]: escaped, capped, on one line. A
+//! client's session removes its token from every error it returns
+//! ([`Error::redact`]).
 
 use std::fmt;
 
@@ -12,6 +18,7 @@ use http::StatusCode;
 
 use crate::models::{Action, ErrorBody};
 use crate::ratelimit::{RateLimit, ResponseInfo};
+use crate::text::{redact, Safe};
 use crate::wait::state::WaitStates;
 
 /// Longest slice of a response body kept in an error.
@@ -31,10 +38,12 @@ pub enum Error {
     #[error(transparent)]
     Request(#[from] RequestError),
     /// The request got no response, and was not (or no longer) retried.
-    #[error("{kind} (after {attempts} attempt(s))")]
+    #[error("{kind}: {} (after {attempts} attempt(s))", Safe::new(.message))]
     Transport {
         /// What went wrong, as the driver reported it.
         kind: TransportErrorKind,
+        /// What happened, in the transport's words (host, cause).
+        message: String,
         /// How many times the request was sent.
         attempts: u32,
     },
@@ -49,11 +58,15 @@ pub enum Error {
     },
     /// A listing's `links.pages.next` named a page already fetched: following
     /// it would loop forever.
-    #[error("the listing's next page {url:?} was already fetched")]
+    #[error("the listing's next page \"{}\" was already fetched", Safe::new(.url))]
     RepeatedNext {
         /// The repeated URL.
         url: String,
     },
+    /// A listing's `links.pages.next` was refused: not a URL, or not on the
+    /// endpoint's origin. The server's answer, not the caller's input.
+    #[error("the listing's next page link was refused: {0}")]
+    BadNext(RequestError),
     /// A wait ran out of time (doapi's `WaitTimeoutError`).
     #[error("wait time limit exceeded with {} of {} target(s) pending", .0.pending.len(), .0.pending.len() + .0.finished.len())]
     WaitTimeout(Box<WaitStates>),
@@ -61,7 +74,7 @@ pub enum Error {
     #[error("wait cancelled with {} target(s) pending", .0.pending.len())]
     Cancelled(Box<WaitStates>),
     /// An action waited on ended `errored` (doapi's `ActionError`).
-    #[error("action {} ({}) errored", .0.id, .0.kind)]
+    #[error("action {} ({}) errored", .0.id, Safe::new(.0.kind.as_str()))]
     ActionFailed(Box<Action>),
     /// A machine finished without the output its driver waited for (a
     /// wait given no targets, say).
@@ -90,6 +103,31 @@ impl Error {
             }
             _ => None,
         }
+    }
+
+    /// The same error with `secret` (the token) replaced in every text it
+    /// carries from the server: a server that echoes the token back does
+    /// not get it shown. The session does this to every error it returns.
+    pub fn redact(mut self, secret: &str) -> Self {
+        match &mut self {
+            Error::Api(e) => {
+                redact(&mut e.message, secret);
+                for s in [&mut e.id, &mut e.request_id].into_iter().flatten() {
+                    redact(s, secret);
+                }
+            }
+            Error::Decode(e) => {
+                for s in [&mut e.path, &mut e.message, &mut e.snippet] {
+                    redact(s, secret);
+                }
+            }
+            Error::Request(e) | Error::BadNext(e) => e.redact(secret),
+            Error::Transport { message, .. } => redact(message, secret),
+            Error::DeadlineExceeded { last, .. } => **last = last.as_ref().clone().redact(secret),
+            Error::RepeatedNext { url } => redact(url, secret),
+            _ => {}
+        }
+        self
     }
 
     /// The same error, recording that the request was sent `attempts`
@@ -173,11 +211,11 @@ impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "DigitalOcean answered {}", self.status)?;
         if let Some(id) = &self.id {
-            write!(f, " {id}")?;
+            write!(f, " {}", Safe::new(id))?;
         }
-        write!(f, ": {}", self.message)?;
+        write!(f, ": {}", Safe::new(&self.message))?;
         if let Some(r) = &self.request_id {
-            write!(f, " (request id {r})")?;
+            write!(f, " (request id {})", Safe::new(r))?;
         }
         if self.attempts > 1 {
             write!(f, " after {} attempts", self.attempts)?;
@@ -190,7 +228,12 @@ impl std::error::Error for ApiError {}
 
 /// A response body that did not decode.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("cannot decode the response body at `{path}`: {message}; body starts {snippet:?}")]
+#[error(
+    "cannot decode the response body at `{}`: {}; body starts \"{}\"",
+    Safe::new(.path),
+    Safe::new(.message),
+    Safe::new(.snippet)
+)]
 pub struct DecodeError {
     /// Where in the JSON the decoding failed, such as `droplets[3].networks.v4`
     /// (`.` for the top level).
@@ -229,7 +272,7 @@ pub enum RequestError {
         what: &'static str,
     },
     /// A droplet name DigitalOcean would refuse.
-    #[error("invalid droplet name {name:?}: {reason}")]
+    #[error("invalid droplet name \"{}\": {reason}", Safe::new(.name))]
     InvalidDropletName {
         /// The name given.
         name: String,
@@ -247,10 +290,10 @@ pub enum RequestError {
         max: usize,
     },
     /// An action body without a `type`, or a `type` the target does not take.
-    #[error("invalid action: {0}")]
+    #[error("invalid action: {}", Safe::new(.0))]
     InvalidAction(String),
     /// Some other argument DigitalOcean would refuse.
-    #[error("invalid {what}: {reason}")]
+    #[error("invalid {what}: {}", Safe::new(.reason))]
     InvalidArgument {
         /// The argument.
         what: &'static str,
@@ -261,7 +304,7 @@ pub enum RequestError {
     #[error("invalid API token: {0}")]
     InvalidToken(&'static str),
     /// A URL that could not be parsed.
-    #[error("invalid URL {url:?}: {reason}")]
+    #[error("invalid URL \"{}\": {}", Safe::new(.url), Safe::new(.reason))]
     InvalidUrl {
         /// The URL.
         url: String,
@@ -270,7 +313,11 @@ pub enum RequestError {
     },
     /// A URL on another origin than the configured endpoint: the token is
     /// only ever sent to the endpoint's origin.
-    #[error("refusing to send the token to {url:?}: not the endpoint's origin {endpoint:?}")]
+    #[error(
+        "refusing to send the token to \"{}\": not the endpoint's origin \"{}\"",
+        Safe::new(.url),
+        Safe::new(.endpoint)
+    )]
     ForeignOrigin {
         /// The URL asked for.
         url: String,
@@ -278,16 +325,48 @@ pub enum RequestError {
         endpoint: String,
     },
     /// A plain-HTTP endpoint that is not a loopback address, without opt-in.
-    #[error("refusing to send the token over plain HTTP to {0:?}; use https, a loopback address, or opt in")]
+    #[error(
+        "refusing to send the token over plain HTTP to \"{}\"; use https, a loopback address, or opt in",
+        Safe::new(.0)
+    )]
     InsecureEndpoint(String),
 }
 
-/// Why a request got no response: what a driver reports through
+impl RequestError {
+    /// The same error with `secret` replaced in the text it carries.
+    fn redact(&mut self, secret: &str) {
+        match self {
+            RequestError::InvalidDropletName { name: s, .. }
+            | RequestError::InvalidAction(s)
+            | RequestError::InvalidArgument { reason: s, .. }
+            | RequestError::InsecureEndpoint(s) => redact(s, secret),
+            RequestError::InvalidUrl { url, reason: other }
+            | RequestError::ForeignOrigin {
+                url,
+                endpoint: other,
+            } => {
+                redact(url, secret);
+                redact(other, secret);
+            }
+            RequestError::Empty { .. }
+            | RequestError::TooManyNames { .. }
+            | RequestError::InvalidToken(_) => {}
+        }
+    }
+}
+
+/// Why a request got no response: what a driver reports, in a
+/// [`TransportError`], through
 /// [`Machine::handle_transport_error`](crate::machine::Machine::handle_transport_error).
 ///
-/// The distinction that matters is whether the request may have reached the
-/// server: a `POST` is retried after [`Connect`](Self::Connect) (nothing was
-/// sent) but never after the others (the droplet may have been created).
+/// It decides the retry. What matters first is whether the request may have
+/// reached the server: a `POST` is retried after [`Connect`](Self::Connect)
+/// (nothing was sent) but never after the others (the droplet may have been
+/// created). Then whether sending again can help: a [`Timeout`](Self::Timeout)
+/// or a broken connection ([`Io`](Self::Io)) may pass on the next try, an
+/// answer that is not HTTP ([`Protocol`](Self::Protocol)) or too large
+/// ([`TooLarge`](Self::TooLarge)) would only come again, so those are never
+/// retried.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TransportErrorKind {
@@ -299,8 +378,15 @@ pub enum TransportErrorKind {
     /// came in time.
     Timeout,
     /// The request was sent, or may have been, and the connection failed:
-    /// reset, closed early, a truncated or unreadable response.
+    /// reset, or closed before the whole response came.
     Io,
+    /// The server's answer is not HTTP the client can read: no status line
+    /// (HTTP/0.9), headers too large, a bad chunk, a bad header.
+    Protocol,
+    /// The response is larger than the size cap
+    /// ([`Limits::max_body`](crate::config::Limits::max_body)); it was not
+    /// read further.
+    TooLarge,
 }
 
 impl TransportErrorKind {
@@ -317,6 +403,8 @@ impl fmt::Display for TransportErrorKind {
             TransportErrorKind::Connect => "could not connect",
             TransportErrorKind::Timeout => "timed out waiting for the response",
             TransportErrorKind::Io => "the connection failed after the request was sent",
+            TransportErrorKind::Protocol => "the server's answer is not valid HTTP",
+            TransportErrorKind::TooLarge => "the response is larger than the size cap",
         })
     }
 }
@@ -339,11 +427,28 @@ impl TransportError {
             message: message.into(),
         }
     }
+
+    /// An error of this kind for a request to `host` (the URL's
+    /// authority), saying `host: ` then what `cause` and each of its
+    /// sources say (each once): which server, what failed and why.
+    pub fn caused_by(kind: TransportErrorKind, host: &str, cause: &dyn std::error::Error) -> Self {
+        let mut message = format!("{host}: {cause}");
+        let mut source = cause.source();
+        while let Some(s) = source {
+            let said = s.to_string();
+            if !message.contains(&said) {
+                message.push_str(": ");
+                message.push_str(&said);
+            }
+            source = s.source();
+        }
+        TransportError::new(kind, message)
+    }
 }
 
 impl fmt::Display for TransportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.kind, self.message)
+        write!(f, "{}: {}", self.kind, Safe::new(&self.message))
     }
 }
 

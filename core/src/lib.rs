@@ -25,7 +25,7 @@
 //!
 //! | layer | modules | what |
 //! |---|---|---|
-//! | values | [`error`], [`token`], [`url`], [`ratelimit`], [`models`], [`target`], [`wait::state`] | errors, the token, URLs and the origin pin, rate limits and response facts, the models, what has actions, where a wait's targets stand |
+//! | values | [`text`], [`error`], [`token`], [`url`], [`ratelimit`], [`models`], [`target`], [`wait::state`] | server text made safe to show, errors, the token, URLs and the origin pin, rate limits and response facts, the models, what has actions, where a wait's targets stand |
 //! | settings | [`machine::retry`], [`config`], [`builder`] | the retry policy, the checked settings, the one builder |
 //! | operations | [`endpoint`], [`endpoints`] | the `Endpoint` and `List` traits, request building and decoding; the operation values |
 //! | machines | [`machine`], [`call`], [`paginate`], [`wait`] | the protocol and one retried request; one call; lazy pages; the waits (acceptors and round planner pure) |
@@ -71,6 +71,7 @@ pub mod session;
 pub mod target;
 #[cfg(feature = "testing")]
 pub mod testing;
+pub mod text;
 pub mod token;
 pub mod url;
 pub mod wait;

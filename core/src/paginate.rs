@@ -1,6 +1,6 @@
 //! Lazy pagination of any listing.
 
-use std::collections::{HashSet, VecDeque};
+use std::collections::VecDeque;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -21,11 +21,20 @@ use crate::ratelimit::LastSeen;
 /// - The first request is [`Config::list_request`]: the operation's query
 ///   plus `per_page` (200 by default, DigitalOcean's maximum).
 /// - Then it follows `links.pages.next`, and stops when a page has none.
-/// - A `next` on another origin than the endpoint is refused with
-///   [`RequestError::ForeignOrigin`](crate::RequestError::ForeignOrigin)
+/// - A `next` on another origin than the endpoint (or not a URL) is refused
+///   with [`Error::BadNext`] (carrying
+///   [`RequestError::ForeignOrigin`](crate::RequestError::ForeignOrigin))
 ///   and never sent: the token stays on the endpoint's origin.
-/// - A `next` already fetched ends the listing with
-///   [`Error::RepeatedNext`] instead of looping.
+/// - Next links that lead back to a page already fetched end the listing
+///   with [`Error::RepeatedNext`] instead of looping: a loop of `p` pages
+///   entered after `m` pages is caught before `2 × max(m, p) + p` pages
+///   have been fetched. This is Brent's cycle detection over the URLs: one
+///   URL is kept, not every URL, so memory stays flat however long the
+///   listing is.
+/// - A listing whose next links never repeat is a stream: it goes on as
+///   long as the caller takes pages, in the memory of one page, and ends
+///   when the caller stops (drops the iterator or stream; Ctrl-C in the
+///   command line). Nothing here bounds its length.
 /// - Each page is sent under the configuration's
 ///   [`RetryPolicy`](crate::machine::retry::RetryPolicy).
 /// - Built by a [`Session`](crate::session::Session), it records each
@@ -60,8 +69,8 @@ pub struct Paginator<L: List> {
     send: Option<RetriedRequest>,
     /// The request of the next page, sent when asked for.
     next: Option<Request<Vec<u8>>>,
-    /// Every URL requested so far.
-    seen: HashSet<String>,
+    /// Catches next links that loop.
+    loops: Option<Loops>,
     out: VecDeque<Result<Decoded<Page<L::Item>>, Error>>,
     total: Option<u64>,
     pages: u64,
@@ -78,7 +87,7 @@ impl<L: List> Paginator<L> {
             last_seen: None,
             send: None,
             next: None,
-            seen: HashSet::new(),
+            loops: None,
             out: VecDeque::new(),
             total: None,
             pages: 0,
@@ -87,7 +96,7 @@ impl<L: List> Paginator<L> {
         };
         match config.list_request(&pager.op) {
             Ok(req) => {
-                pager.seen.insert(req.uri().to_string());
+                pager.loops = Some(Loops::new(req.uri().to_string()));
                 pager.next = Some(req);
             }
             Err(e) => pager.fail(e.into()),
@@ -163,12 +172,12 @@ impl<L: List> Paginator<L> {
             self.total = Some(total);
         }
         let follow = reply.value.next().map(|url| {
-            if self.seen.insert(url.to_owned()) {
-                self.config.get_url(url).map_err(Error::from)
-            } else {
+            if self.loops.as_mut().is_some_and(|l| l.repeats(url)) {
                 Err(Error::RepeatedNext {
                     url: url.to_owned(),
                 })
+            } else {
+                self.config.get_url(url).map_err(Error::BadNext)
             }
         });
         self.out.push_back(Ok(reply));
@@ -212,5 +221,83 @@ impl<L: List> Machine for Paginator<L> {
 
     fn poll_output(&mut self) -> Option<Result<Self::Output, Error>> {
         self.out.pop_front()
+    }
+}
+
+/// Loop detection in constant memory: Brent's algorithm over the URLs a
+/// listing requests. One URL is kept as the mark; after 1, 2, 4, 8, ...
+/// further URLs the mark moves to the latest. A listing that loops with a
+/// period of `p` pages, entered after `m` pages, comes back to the mark
+/// within `2 × max(m, p) + p` pages: the mark is in the loop once it has
+/// moved past `m`, and the loop fits between two moves once they are `p`
+/// apart.
+#[derive(Debug)]
+struct Loops {
+    mark: String,
+    power: u64,
+    steps: u64,
+}
+
+impl Loops {
+    /// Starting from the first URL requested.
+    fn new(first: String) -> Self {
+        Loops {
+            mark: first,
+            power: 1,
+            steps: 0,
+        }
+    }
+
+    /// Notes the next URL to request; whether the listing has come back to
+    /// the mark.
+    fn repeats(&mut self, url: &str) -> bool {
+        if url == self.mark {
+            return true;
+        }
+        self.steps += 1;
+        if self.steps == self.power {
+            self.mark = url.to_owned();
+            self.power = self.power.saturating_mul(2);
+            self.steps = 0;
+        }
+        false
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Loops;
+
+    /// How many URLs of `seq` are requested before the loop is caught.
+    fn caught_after(seq: impl Iterator<Item = String>) -> Option<usize> {
+        let mut seq = seq;
+        let mut loops = Loops::new(seq.next()?);
+        seq.take(100_000)
+            .position(|url| loops.repeats(&url))
+            .map(|i| i + 1)
+    }
+
+    #[test]
+    fn loops_are_caught_within_two_turns_and_streams_never() {
+        let cycle = |start: usize, period: usize| {
+            (0..).map(move |i| {
+                let page = if i < start {
+                    i
+                } else {
+                    start + (i - start) % period
+                };
+                format!("/v2/droplets?page={page}")
+            })
+        };
+        // A page whose next link is itself, then loops of 2 and 3 pages.
+        assert_eq!(caught_after(cycle(0, 1)), Some(1));
+        assert_eq!(caught_after(cycle(0, 2)), Some(3));
+        for (start, period) in [(0, 3), (5, 7), (100, 1), (3, 500)] {
+            let n = caught_after(cycle(start, period)).expect("caught");
+            assert!(n <= 2 * start.max(period) + period, "{start}+{period}: {n}");
+        }
+        // Pages that never repeat are never a loop.
+        let stream = (0..).map(|i| format!("/v2/droplets?page={i}"));
+        assert_eq!(caught_after(stream), None);
     }
 }

@@ -20,4 +20,4 @@ pub use crate::wait::{
     Resource, Target, TargetState, Until, Wait, WaitActions, WaitActionsOnObjects, WaitDroplets,
     WaitForAction, WaitStates,
 };
-pub use crate::{endpoints, models};
+pub use crate::{endpoints, models, text};

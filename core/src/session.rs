@@ -169,10 +169,13 @@ impl Session {
 
     /// What to do next with `machine`: take an output, send a request (in
     /// a span carrying its method, path and attempt), sleep, or stop. The
-    /// calling contract of [`Machine`], one step at a time.
+    /// calling contract of [`Machine`], one step at a time. An error is
+    /// returned with the token removed from whatever the server said in it
+    /// ([`Error::redact`]).
     pub fn next<M: Machine>(&self, machine: &mut M) -> Next<M::Output> {
         if let Some(out) = machine.poll_output() {
-            return Next::Return(Some(out));
+            let secret = self.config.token().expose();
+            return Next::Return(Some(out.map_err(|e| e.redact(secret))));
         }
         if let Some(request) = machine.poll_request() {
             let span = tracing::debug_span!(
@@ -214,7 +217,7 @@ impl Session {
             }
             Err(e) => {
                 tracing::warn!(error = %e, "no response");
-                machine.handle_transport_error(now, e.kind);
+                machine.handle_transport_error(now, e);
             }
         }
     }

@@ -28,6 +28,11 @@ impl Token {
         Ok(Token(t.to_owned()))
     }
 
+    /// The token itself, to remove it from text that is shown.
+    pub(crate) fn expose(&self) -> &str {
+        &self.0
+    }
+
     /// The `Authorization` header's value, marked sensitive.
     pub(crate) fn header(&self) -> HeaderValue {
         // Visible ASCII only (checked in `new`), so this cannot fail.

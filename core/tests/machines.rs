@@ -9,8 +9,8 @@ use doapi_core::models::{Droplet, DropletStatus};
 use doapi_core::testing::{drive, Exchange, FakeClock, Harness, Replay, ReplayError};
 use doapi_core::{
     Call, Cancel, Config, Error, Machine, Paginator, RequestError, Resource, RetryPolicy, Target,
-    TargetState, Token, TransportErrorKind, Until, WaitActions, WaitActionsOnObjects, WaitDroplets,
-    WaitForAction,
+    TargetState, Token, TransportError, TransportErrorKind, Until, WaitActions,
+    WaitActionsOnObjects, WaitDroplets, WaitForAction,
 };
 use serde_json::{json, Value};
 
@@ -175,7 +175,8 @@ fn foreign_origin_next_is_refused_without_sending_it() {
     assert_eq!(run.outputs.len(), 2);
     assert!(run.outputs[0].is_ok());
     match &run.outputs[1] {
-        Err(Error::Request(RequestError::ForeignOrigin { url, .. })) => assert_eq!(url, evil),
+        // The server's answer, not the caller's input.
+        Err(Error::BadNext(RequestError::ForeignOrigin { url, .. })) => assert_eq!(url, evil),
         other => panic!("{other:?}"),
     }
 }
@@ -201,7 +202,8 @@ fn repeated_next_is_refused() {
     // The error is final: nothing more is sent, later inputs are ignored.
     assert!(pages.poll_request().is_none());
     assert!(pages.poll_timeout().is_none());
-    pages.handle_transport_error(FakeClock::new().now(), TransportErrorKind::Io);
+    let late = TransportError::new(TransportErrorKind::Io, "late");
+    pages.handle_transport_error(FakeClock::new().now(), late);
     assert!(pages.poll_output().is_none());
 }
 
@@ -334,6 +336,7 @@ fn a_post_is_not_retried_after_a_500() {
         run.outputs[0].as_ref().unwrap_err(),
         &Error::Transport {
             kind: TransportErrorKind::Timeout,
+            message: "replayed".into(),
             attempts: 1
         }
     );
@@ -398,6 +401,7 @@ fn attempts_run_out() {
         run.outputs,
         [Err(Error::Transport {
             kind: TransportErrorKind::Io,
+            message: "replayed".into(),
             attempts: 3
         })]
     );
@@ -763,6 +767,38 @@ fn an_errored_action_ends_the_wait_with_the_action() {
         other => panic!("{other:?}"),
     }
     assert_eq!(h.elapsed(), secs(2));
+}
+
+#[test]
+fn an_action_of_an_unknown_status_is_waited_on_never_taken_for_done() {
+    // The action wait polls it to its time limit and reports it as seen.
+    let mut config = config();
+    config.wait_time = Some(secs(5));
+    let mut replay = Replay::new();
+    for _ in 0..3 {
+        replay.push(Exchange::get("/v2/actions/9").json(200, &action(9, "paused", "reboot")));
+    }
+    let mut h = Harness::new(replay);
+    let mut wait = WaitActions::action_ids(&config, [9], h.now());
+    let out = h.run(&mut wait).unwrap();
+    let [Err(Error::WaitTimeout(states))] = &out[..] else {
+        panic!("{out:?}");
+    };
+    let seen = states.pending[0].action.as_ref().expect("seen");
+    assert_eq!(seen.status.as_str(), "paused");
+    assert!(states.finished.is_empty());
+    // doapi's wait_for_action waits on it too, rather than fetch the
+    // droplet as if the action had ended: then it completes.
+    let last = "/v2/droplets/5/actions?per_page=1";
+    let item = |status| action(77, status, "reboot")["action"].clone();
+    let replay = Replay::new()
+        .then(Exchange::get(last).json(200, &page("actions", vec![item("paused")], None, 1)))
+        .then(Exchange::get("/v2/actions/77").json(200, &action(77, "completed", "reboot")))
+        .then(Exchange::get("/v2/droplets/5").json(200, &one_droplet(5, "active")));
+    let mut h = Harness::new(replay);
+    let mut wait = WaitForAction::droplet(&config, 5, h.now());
+    let out = h.run(&mut wait).unwrap();
+    assert!(matches!(&out[..], [Ok(Some(d))] if d.id == 5), "{out:?}");
 }
 
 #[test]

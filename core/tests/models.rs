@@ -123,8 +123,10 @@ fn unknown_enum_values_are_kept() {
     let a: Action =
         serde_json::from_value(json!({"id": 1, "status": "paused", "type": "teleport"})).unwrap();
     assert_eq!(a.kind, ActionType::Unknown("teleport".into()));
-    assert!(a.is_done(), "any status but in-progress ends an action");
-    assert!(!a.is_completed() && !a.is_errored());
+    // A status the client does not know is not an end: neither a success
+    // nor a failure, so a wait goes on.
+    assert!(!a.is_done(), "only completed and errored end an action");
+    assert!(!a.is_completed() && !a.is_errored() && !a.is_in_progress());
 }
 
 #[test]

@@ -8,7 +8,7 @@
 
 use doapi_core::http::{Request, Response};
 use doapi_core::testing::FakeClock;
-use doapi_core::{Answer, Config, Machine, TransportErrorKind};
+use doapi_core::{Answer, Config, Machine, TransportError, TransportErrorKind};
 use std::time::Duration;
 
 /// The bytes left to choose from.
@@ -85,16 +85,19 @@ pub fn jump(b: &mut Bytes) -> Duration {
 /// The answer to `req`: a transport error, or a response with a status,
 /// headers and a body chosen by the bytes.
 pub fn answer(b: &mut Bytes, req: &Request<Vec<u8>>) -> Answer {
+    let failed = |kind| Err(TransportError::new(kind, "fuzzed"));
     let Some(sel) = b.byte() else {
-        return Err(TransportErrorKind::Io);
+        return failed(TransportErrorKind::Io);
     };
     if sel % 8 == 0 {
         let kinds = [
             TransportErrorKind::Connect,
             TransportErrorKind::Timeout,
             TransportErrorKind::Io,
+            TransportErrorKind::Protocol,
+            TransportErrorKind::TooLarge,
         ];
-        return Err(kinds[usize::from(sel / 8) % 3]);
+        return failed(kinds[usize::from(sel / 8) % kinds.len()]);
     }
     let status = b.pick(STATUSES).unwrap_or(200);
     let mut resp = Response::builder().status(status);
@@ -125,7 +128,8 @@ pub fn answer(b: &mut Bytes, req: &Request<Vec<u8>>) -> Answer {
         }
         _ => valid_body(b, req).into_bytes(),
     };
-    resp.body(body).map_err(|_| TransportErrorKind::Io)
+    resp.body(body)
+        .map_err(|_| TransportError::new(TransportErrorKind::Io, "fuzzed"))
 }
 
 fn droplet(id: u64, status: &str, locked: bool) -> String {

@@ -76,6 +76,7 @@ impl Connect for Client {
                 None => Box::new(ReqwestTransport::new(config.limits).map_err(|e| {
                     Error::Transport {
                         kind: e.kind,
+                        message: e.message,
                         attempts: 0,
                     }
                 })?),

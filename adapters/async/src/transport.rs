@@ -67,13 +67,23 @@ impl ReqwestTransport {
     }
 
     async fn fetch(&self, request: Request<Vec<u8>>) -> Result<Response<Vec<u8>>, TransportError> {
-        let request = reqwest::Request::try_from(request).map_err(classify)?;
-        let mut response = self.client.execute(request).await.map_err(classify)?;
+        let host = request
+            .uri()
+            .authority()
+            .map_or("", |a| a.as_str())
+            .to_owned();
+        let failed = |e| classify(&host, e);
+        let request = reqwest::Request::try_from(request).map_err(failed)?;
+        let mut response = self.client.execute(request).await.map_err(failed)?;
+        self.limits.check_length(&host, response.headers())?;
         let mut body = Vec::new();
-        while let Some(chunk) = response.chunk().await.map_err(classify)? {
+        while let Some(chunk) = response.chunk().await.map_err(failed)? {
             if (body.len() + chunk.len()) as u64 > self.limits.max_body {
-                let message = format!("response body over {} bytes", self.limits.max_body);
-                return Err(TransportError::new(TransportErrorKind::Io, message));
+                let message = format!(
+                    "{host}: a body over the cap of {} bytes",
+                    self.limits.max_body
+                );
+                return Err(TransportError::new(TransportErrorKind::TooLarge, message));
             }
             body.extend_from_slice(&chunk);
         }
@@ -93,16 +103,41 @@ impl Transport for ReqwestTransport {
     }
 }
 
-/// Sorts reqwest's errors by whether the request may have been sent.
-fn classify(e: reqwest::Error) -> TransportError {
+/// Sorts reqwest's errors by whether the request may have been sent and
+/// whether the answer was HTTP at all (hyper's parse errors, found among
+/// the causes); the message names the host and says what reqwest and its
+/// causes said.
+fn classify(host: &str, e: reqwest::Error) -> TransportError {
     let kind = if e.is_connect() {
         TransportErrorKind::Connect
     } else if e.is_timeout() {
         TransportErrorKind::Timeout
+    } else if is_protocol(&e) {
+        TransportErrorKind::Protocol
     } else {
         TransportErrorKind::Io
     };
-    TransportError::new(kind, e.to_string())
+    TransportError::caused_by(kind, host, &e)
+}
+
+/// Whether one of the causes is hyper saying the answer is not HTTP it can
+/// read: a bad status line or header, headers too large, a bad chunk.
+fn is_protocol(e: &reqwest::Error) -> bool {
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(c) = cause {
+        if let Some(h) = c.downcast_ref::<hyper::Error>() {
+            if h.is_parse() {
+                return true;
+            }
+        }
+        if let Some(io) = c.downcast_ref::<std::io::Error>() {
+            if io.kind() == std::io::ErrorKind::InvalidData {
+                return true;
+            }
+        }
+        cause = c.source();
+    }
+    false
 }
 
 /// A shared transport: a test can keep a handle on the transport it gives

@@ -61,18 +61,19 @@ impl fmt::Debug for UreqTransport {
 }
 
 impl UreqTransport {
-    /// A transport with these limits.
+    /// A transport with these limits: connecting (name resolution and TLS
+    /// included) within `connect_timeout`, each read and write within
+    /// `read_timeout`, and the whole attempt, from connecting to the last
+    /// byte of the body, within `request_timeout`.
     pub fn new(limits: Limits) -> Self {
         let agent = ureq::Agent::config_builder()
             .http_status_as_error(false)
             .max_redirects(0)
             .timeout_resolve(Some(limits.connect_timeout))
             .timeout_connect(Some(limits.connect_timeout))
-            .timeout_send_request(Some(limits.read_timeout))
-            .timeout_send_body(Some(limits.read_timeout))
-            .timeout_recv_response(Some(limits.read_timeout))
-            .timeout_recv_body(Some(limits.read_timeout))
-            .timeout_per_call(Some(limits.request_timeout))
+            .timeout_per_read(Some(limits.read_timeout))
+            .timeout_per_write(Some(limits.read_timeout))
+            .timeout_global(Some(limits.request_timeout))
             .build()
             .new_agent();
         UreqTransport { agent, limits }
@@ -81,19 +82,28 @@ impl UreqTransport {
 
 impl Transport for UreqTransport {
     fn send(&self, request: Request<Vec<u8>>) -> Result<Response<Vec<u8>>, TransportError> {
-        let response = self.agent.run(request).map_err(classify)?;
+        let host = request
+            .uri()
+            .authority()
+            .map_or("", |a| a.as_str())
+            .to_owned();
+        let failed = |e| classify(&host, e);
+        let response = self.agent.run(request).map_err(failed)?;
+        self.limits.check_length(&host, response.headers())?;
         let (parts, mut body) = response.into_parts();
         let bytes = body
             .with_config()
             .limit(self.limits.max_body)
             .read_to_vec()
-            .map_err(classify)?;
+            .map_err(failed)?;
         Ok(Response::from_parts(parts, bytes))
     }
 }
 
-/// Sorts ureq's errors by whether the request may have been sent.
-fn classify(e: ureq::Error) -> TransportError {
+/// Sorts ureq's errors by whether the request may have been sent and
+/// whether the answer was HTTP at all; the message names the host and
+/// says what ureq said.
+fn classify(host: &str, e: ureq::Error) -> TransportError {
     use ureq::Timeout as T;
     let kind = match &e {
         ureq::Error::HostNotFound | ureq::Error::ConnectionFailed | ureq::Error::Tls(_) => {
@@ -104,9 +114,13 @@ fn classify(e: ureq::Error) -> TransportError {
         ureq::Error::Io(io) if matches!(io.kind(), Refused | AddrNotAvailable) => {
             TransportErrorKind::Connect
         }
+        ureq::Error::Protocol(_) | ureq::Error::LargeResponseHeader(..) | ureq::Error::Http(_) => {
+            TransportErrorKind::Protocol
+        }
+        ureq::Error::BodyExceedsLimit(_) => TransportErrorKind::TooLarge,
         _ => TransportErrorKind::Io,
     };
-    TransportError::new(kind, e.to_string())
+    TransportError::caused_by(kind, host, &e)
 }
 
 /// A shared transport: a test can keep a handle on the transport it gives

@@ -4,11 +4,13 @@ use std::fmt;
 use std::io;
 use std::process::ExitCode;
 
-use doapi_blocking::Error;
+use doapi_blocking::{text, Error};
 
-/// Exit code: DigitalOcean answered with an error, or could not be reached.
+/// Exit code: DigitalOcean (or whatever answers at the endpoint) answered
+/// with an error or an answer the client refused, or could not be reached:
+/// anything the server or the network caused.
 pub const EXIT_API: u8 = 1;
-/// Exit code: bad arguments or input.
+/// Exit code: bad arguments or input: only what the user gave.
 pub const EXIT_USAGE: u8 = 2;
 /// Exit code: a wait ran out of time.
 pub const EXIT_TIMEOUT: u8 = 3;
@@ -46,7 +48,10 @@ impl Fail {
     }
 
     /// The exit code, or `None` when nothing is to be reported (the reader
-    /// of stdout went away).
+    /// of stdout went away). Of the client's errors only
+    /// [`Error::Request`], a request refused before it was sent because of
+    /// what the user gave, is a usage error; a next link the server sent
+    /// and the client refused is [`Error::BadNext`], the server's doing.
     pub fn exit_code(&self) -> Option<u8> {
         Some(match self {
             Fail::Client(e) => match e {
@@ -65,12 +70,14 @@ impl Fail {
         })
     }
 
-    /// Prints the failure as one line on stderr and gives the exit code.
-    pub fn report(self) -> ExitCode {
+    /// Prints the failure as one line on stderr, made safe (control
+    /// characters escaped, capped, the token sent, `secret`, replaced), and
+    /// gives the exit code.
+    pub fn report(self, secret: Option<&str>) -> ExitCode {
         match self.exit_code() {
             None => ExitCode::SUCCESS,
             Some(code) => {
-                eprintln!("doapi: {}", one_line(&self.to_string()));
+                eprintln!("doapi: {}", text::line(&self.to_string(), secret));
                 ExitCode::from(code)
             }
         }
@@ -100,14 +107,6 @@ impl From<io::Error> for Fail {
     }
 }
 
-/// The text on one line: line breaks become spaces.
-fn one_line(text: &str) -> String {
-    text.split(['\r', '\n'])
-        .filter(|l| !l.trim().is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -117,6 +116,15 @@ mod tests {
     fn codes_follow_the_kind_of_failure() {
         let refused = Fail::Client(Error::Request(RequestError::Empty { what: "name" }));
         assert_eq!(refused.exit_code(), Some(EXIT_USAGE));
+        // A next link the server sent is the server's doing.
+        let next = RequestError::InvalidUrl {
+            url: "x".into(),
+            reason: "not a URL".into(),
+        };
+        assert_eq!(
+            Fail::Client(Error::BadNext(next)).exit_code(),
+            Some(EXIT_API)
+        );
         assert_eq!(Fail::usage("x").exit_code(), Some(EXIT_USAGE));
         let cancelled = Fail::Client(Error::Cancelled(Box::default()));
         assert_eq!(cancelled.exit_code(), Some(EXIT_INTERRUPTED));
@@ -127,7 +135,9 @@ mod tests {
     }
 
     #[test]
-    fn messages_are_one_line() {
-        assert_eq!(one_line("a\nb\r\n\nc"), "a b c");
+    fn messages_are_one_safe_line() {
+        let fail = Fail::usage("a\nb\x1b[2J tok").after("doing");
+        let line = text::line(&fail.to_string(), Some("tok"));
+        assert_eq!(line, r"doing: a\nb\u{1b}[2J <redacted>");
     }
 }

@@ -61,13 +61,16 @@ struct Global {
     /// The API's origin; plain http only to loopback.
     #[arg(long, global = true, value_name = "URL", env = "DIGITALOCEAN_API_URL")]
     endpoint: Option<String>,
-    /// The longest one HTTP request may take (each attempt; default 120).
+    /// The longest one attempt of an HTTP request may take, from connecting
+    /// to the last byte of the body (default 120; the connect and read
+    /// timeouts, 10 and 60, are capped by it). A failed GET is tried again,
+    /// 5 attempts in all within 120 s of the first failure.
     #[arg(long, global = true, value_name = "SECONDS", value_parser = seconds)]
     timeout: Option<Duration>,
     /// How often a wait polls (default 2).
     #[arg(long, global = true, value_name = "SECONDS", value_parser = seconds)]
     wait_interval: Option<Duration>,
-    /// The longest a wait waits (default: no limit).
+    /// The longest a wait waits (default 1800: 30 minutes).
     #[arg(long, global = true, value_name = "SECONDS", value_parser = seconds)]
     wait_time: Option<Duration>,
     /// One line of JSON per object instead of a pretty array.
@@ -75,23 +78,32 @@ struct Global {
     compact: bool,
 }
 
+/// A number of seconds, as a duration; never panics. Its range is the
+/// client builder's to check (each setting has its own).
 fn seconds(text: &str) -> Result<Duration, String> {
     let n: f64 = text
+        .trim()
         .parse()
         .map_err(|_| format!("{text:?} is not a number of seconds"))?;
-    Duration::try_from_secs_f64(n).map_err(|_| format!("{text:?} is not a number of seconds"))
+    Duration::try_from_secs_f64(n)
+        .map_err(|_| format!("{text:?} is out of range: seconds are 0 or more, and finite"))
 }
 
-fn client(g: &Global) -> Result<Client, Fail> {
+/// The token, as [`token::find`] looks for it.
+fn token(g: &Global) -> Result<String, Fail> {
     let home = std::env::var_os("HOME").map(PathBuf::from);
-    let token = token::find(
+    token::find(
         g.api_token.as_deref(),
         g.api_token_file.as_deref(),
         |k| std::env::var(k).ok(),
         home,
-    )?;
+    )
+}
+
+/// The client; the builder refuses a duration out of its range.
+fn client(g: &Global, token: &str) -> Result<Client, Fail> {
     let mut config =
-        Client::builder(&token).user_agent(concat!("doapi-cli/", env!("CARGO_PKG_VERSION")));
+        Client::builder(token).user_agent(concat!("doapi-cli/", env!("CARGO_PKG_VERSION")));
     if let Some(url) = &g.endpoint {
         config = config.endpoint(url);
     }
@@ -104,13 +116,15 @@ fn client(g: &Global) -> Result<Client, Fail> {
     let mut limits = Limits::default();
     if let Some(t) = g.timeout {
         limits.request_timeout = t;
+        limits.connect_timeout = limits.connect_timeout.min(t);
+        limits.read_timeout = limits.read_timeout.min(t);
     }
     Ok(config.limits(limits).build()?)
 }
 
-fn run(cli: Cli) -> Result<(), Fail> {
+fn run(cli: Cli, token: &str) -> Result<(), Fail> {
     let mut ctx = Ctx {
-        client: client(&cli.global)?,
+        client: client(&cli.global, token)?,
         out: Out::stdout(cli.global.compact),
         names: Resolver::default(),
     };
@@ -139,11 +153,15 @@ fn main() -> ExitCode {
             let _ = e.print();
             return ExitCode::from(if e.use_stderr() { fail::EXIT_USAGE } else { 0 });
         }
-        Err(e) => return Fail::usage(usage_line(&e.to_string())).report(),
+        Err(e) => return Fail::usage(usage_line(&e.to_string())).report(None),
     };
-    match run(cli) {
+    let token = match token(&cli.global) {
+        Ok(t) => t,
+        Err(f) => return f.report(None),
+    };
+    match run(cli, &token) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(f) => f.report(),
+        Err(f) => f.report(Some(&token)),
     }
 }
 
@@ -168,9 +186,14 @@ mod tests {
     }
 
     #[test]
-    fn seconds_take_fractions_and_refuse_nonsense() {
+    fn seconds_take_fractions_and_refuse_nonsense_without_panicking() {
         assert_eq!(seconds("0.25"), Ok(Duration::from_millis(250)));
-        assert!(seconds("-1").is_err());
-        assert!(seconds("soon").is_err());
+        assert_eq!(
+            seconds("1e19"),
+            Ok(Duration::from_secs(10_000_000_000_000_000_000))
+        );
+        for bad in ["-1", "soon", "nan", "inf", "-inf", "1e300", "", "0x10"] {
+            assert!(seconds(bad).is_err(), "{bad:?}");
+        }
     }
 }

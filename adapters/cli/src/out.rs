@@ -88,16 +88,8 @@ impl PrintedList<'_> {
             serde_json::to_writer(&mut *w, value).map_err(io::Error::from)?;
             w.write_all(b"\n")?;
         } else {
-            w.write_all(if self.first { b"[\n" } else { b",\n" })?;
-            let text = serde_json::to_string_pretty(value).map_err(io::Error::from)?;
-            // JSON strings escape line breaks, so every line is the value's.
-            for (i, line) in text.lines().enumerate() {
-                if i > 0 {
-                    w.write_all(b"\n")?;
-                }
-                w.write_all(b"  ")?;
-                w.write_all(line.as_bytes())?;
-            }
+            w.write_all(if self.first { b"[\n  " } else { b",\n  " })?;
+            serde_json::to_writer_pretty(Indented(&mut *w), value).map_err(io::Error::from)?;
         }
         self.first = false;
         w.flush()?;
@@ -117,6 +109,29 @@ impl PrintedList<'_> {
         }
         w.flush()?;
         Ok(())
+    }
+}
+
+/// Writes through to `W`, indenting every line after the first by two
+/// spaces: one item of a pretty list, streamed as it is encoded rather than
+/// built as a string first. JSON escapes line breaks inside strings, so
+/// every line break is one of the layout's (or whitespace inside raw JSON
+/// kept as it came), and indenting it keeps the JSON the same.
+struct Indented<'a, W: Write>(&'a mut W);
+
+impl<W: Write> Write for Indented<'_, W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        for (i, line) in buf.split(|&b| b == b'\n').enumerate() {
+            if i > 0 {
+                self.0.write_all(b"\n  ")?;
+            }
+            self.0.write_all(line)?;
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.0.flush()
     }
 }
 
@@ -163,6 +178,7 @@ mod tests {
             serde_json::json!([{"id": 1, "name": "a\nb"}, {"id": 2}])
         );
         assert!(text.ends_with("\n]\n"));
+        assert!(text.starts_with("[\n  {\n    \"id\": 1,\n"), "{text}");
     }
 
     #[test]

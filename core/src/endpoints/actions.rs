@@ -52,7 +52,9 @@ fn newest(body: &[u8]) -> Result<Option<Action>, DecodeError> {
 }
 
 /// The action in progress on a resource, or `None` if its most recent action
-/// has ended (doapi `fetch_current_action`).
+/// has ended (doapi `fetch_current_action`). An action whose status the
+/// client does not know has not ended ([`Action::is_done`]), so it is the
+/// current one.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CurrentAction {
     /// Whose action.
@@ -68,7 +70,7 @@ impl Endpoint for CurrentAction {
         newest_only()
     }
     fn decode(&self, body: &[u8]) -> Result<Option<Action>, DecodeError> {
-        Ok(newest(body)?.filter(Action::is_in_progress))
+        Ok(newest(body)?.filter(|a| !a.is_done()))
     }
 }
 

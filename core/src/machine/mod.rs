@@ -22,7 +22,7 @@
 //!       if let Some(req) = m.poll_request()     { send req;
 //!           match the answer {
 //!               response  => m.handle_response(now, resp),
-//!               no answer => m.handle_transport_error(now, kind),
+//!               no answer => m.handle_transport_error(now, error),
 //!           }
 //!           continue
 //!       }
@@ -98,7 +98,7 @@ use std::time::Instant;
 
 use http::{Request, Response};
 
-use crate::error::{Error, TransportErrorKind};
+use crate::error::{Error, TransportError};
 
 /// A sans-IO state machine: push inputs with `handle_*`, pull outputs with
 /// `poll_*`. See the [module docs](self) for the calling contract.
@@ -123,9 +123,10 @@ pub trait Machine {
     }
 
     /// The request got no response ([`handle_answer`](Machine::handle_answer)
-    /// with `Err`).
-    fn handle_transport_error(&mut self, now: Instant, kind: TransportErrorKind) {
-        self.handle_answer(now, Err(kind));
+    /// with `Err`): the transport's error, whose kind decides the retry and
+    /// whose message ends up in [`Error::Transport`].
+    fn handle_transport_error(&mut self, now: Instant, error: TransportError) {
+        self.handle_answer(now, Err(error));
     }
 
     /// When to call [`handle_timeout`](Machine::handle_timeout) next, if the
@@ -152,7 +153,7 @@ pub trait Machine {
 
 /// What a transport gives for one request: a response of any status, or
 /// why none came.
-pub type Answer = Result<Response<Vec<u8>>, TransportErrorKind>;
+pub type Answer = Result<Response<Vec<u8>>, TransportError>;
 
 /// A machine that can be stopped early with its current state: the waits.
 /// Drivers call [`Cancel::handle_cancel`] when their caller cancels (Ctrl-C,

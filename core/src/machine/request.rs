@@ -89,7 +89,7 @@ impl RetriedRequest {
         let elapsed = now.saturating_duration_since(first);
         let decision = self.policy.decide(
             self.request.method(),
-            answer.as_ref().map_err(|kind| *kind),
+            answer.as_ref().map_err(|e| e.kind),
             self.attempts,
             elapsed,
             &mut self.rng,
@@ -99,7 +99,11 @@ impl RetriedRequest {
                 let info = ResponseInfo::new(resp.status(), resp.headers());
                 Error::Api(ApiError::from_response(&info, resp.body()))
             }
-            Err(kind) => Error::Transport { kind, attempts: 0 },
+            Err(e) => Error::Transport {
+                kind: e.kind,
+                message: e.message,
+                attempts: 0,
+            },
         };
         let attempts = self.attempts;
         let error = match decision {

@@ -5,13 +5,18 @@
 //!
 //! - `429 Too Many Requests` is retried for every method, `POST` included:
 //!   the request was refused, so nothing happened.
-//! - `5xx` except `501 Not Implemented`, and transport failures after the
-//!   request may have been sent, are retried only for idempotent methods
-//!   (`GET`, `HEAD`, `PUT`, `DELETE`, `OPTIONS`, `TRACE`). A `POST` that
-//!   failed that way may have created the droplet: sending it again could
-//!   create a second one.
+//! - `5xx` except `501 Not Implemented`, and timeouts and broken
+//!   connections after the request may have been sent
+//!   ([`TransportErrorKind::Timeout`], [`TransportErrorKind::Io`]), are
+//!   retried only for idempotent methods (`GET`, `HEAD`, `PUT`, `DELETE`,
+//!   `OPTIONS`, `TRACE`). A `POST` that failed that way may have created the
+//!   droplet: sending it again could create a second one.
 //! - A connection that failed before anything was sent
 //!   ([`TransportErrorKind::Connect`]) is retried for every method.
+//! - An answer that is not valid HTTP ([`TransportErrorKind::Protocol`]) or
+//!   larger than the size cap ([`TransportErrorKind::TooLarge`]) is never
+//!   retried: the server would say the same again, and a large body would
+//!   be downloaded again.
 //! - The delay is what the server asked for when it said: `Retry-After`
 //!   (seconds, or an HTTP date taken relative to the response's own `Date`),
 //!   else for a 429 `ratelimit-reset` minus the response's `Date`. The local
@@ -136,7 +141,7 @@ impl RetryPolicy {
                 server_delay(resp)
             }
             Err(kind) => {
-                if !(kind.is_before_send() || is_idempotent(method)) {
+                if !is_retryable_failure(method, kind) {
                     return Decision::Stop;
                 }
                 None
@@ -186,6 +191,16 @@ pub fn is_retryable_status(method: &Method, status: StatusCode) -> bool {
         || (status.is_server_error()
             && status != StatusCode::NOT_IMPLEMENTED
             && is_idempotent(method))
+}
+
+/// Whether a request of this method that got no response for this reason
+/// is worth sending again: see the [module docs](self).
+pub fn is_retryable_failure(method: &Method, kind: TransportErrorKind) -> bool {
+    match kind {
+        TransportErrorKind::Connect => true,
+        TransportErrorKind::Timeout | TransportErrorKind::Io => is_idempotent(method),
+        TransportErrorKind::Protocol | TransportErrorKind::TooLarge => false,
+    }
 }
 
 /// The delay the server asked for: `Retry-After`, else for a 429 the
@@ -312,6 +327,11 @@ mod tests {
         );
         assert_eq!(on_failure(Method::PUT, TransportErrorKind::Timeout), retry1);
         assert_eq!(on_failure(Method::DELETE, TransportErrorKind::Io), retry1);
+        // An answer that is not HTTP, or too large, would come again.
+        for kind in [TransportErrorKind::Protocol, TransportErrorKind::TooLarge] {
+            assert_eq!(on_failure(Method::GET, kind), Decision::Stop);
+            assert_eq!(on_failure(Method::POST, kind), Decision::Stop);
+        }
     }
 
     #[test]

@@ -125,9 +125,12 @@ impl Action {
     pub fn is_errored(&self) -> bool {
         self.status == ActionStatus::Errored
     }
-    /// Whether the action has ended, successfully or not (status is not
-    /// `in-progress`).
+    /// Whether the action has ended, successfully or not: its status is
+    /// `completed` or `errored`. A status the client does not know
+    /// ([`ActionStatus::Unknown`]) is not an end: a wait goes on polling it
+    /// (and reports it as it last was if the wait runs out of time), rather
+    /// than call it a success or a failure.
     pub fn is_done(&self) -> bool {
-        !self.is_in_progress()
+        self.is_completed() || self.is_errored()
     }
 }

@@ -36,6 +36,8 @@ fn kind_name(kind: TransportErrorKind) -> &'static str {
         TransportErrorKind::Connect => "connect",
         TransportErrorKind::Timeout => "timeout",
         TransportErrorKind::Io => "io",
+        TransportErrorKind::Protocol => "protocol",
+        TransportErrorKind::TooLarge => "too_large",
     }
 }
 
@@ -94,6 +96,8 @@ impl Exchange {
             Some("connect") => Some(TransportErrorKind::Connect),
             Some("timeout") => Some(TransportErrorKind::Timeout),
             Some("io") => Some(TransportErrorKind::Io),
+            Some("protocol") => Some(TransportErrorKind::Protocol),
+            Some("too_large") => Some(TransportErrorKind::TooLarge),
             Some(other) => return Err(bad(format!("unknown transport error {other:?}"))),
         };
         Ok(Exchange {

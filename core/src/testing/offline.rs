@@ -65,7 +65,10 @@ impl OfflineTransport {
                 let answer = match served.delivery {
                     Delivery::Whole => Ok(served.response),
                     // Dropped or cut short after the request arrived.
-                    _ => Err(TransportErrorKind::Io),
+                    _ => Err(TransportError::new(
+                        TransportErrorKind::Io,
+                        "the simulator dropped the connection",
+                    )),
                 };
                 (answer, served.delay)
             })),
@@ -115,7 +118,7 @@ impl OfflineTransport {
             },
         };
         world.clock.advance(latency);
-        answer.map_err(|kind| TransportError::new(kind, "offline transport"))
+        answer
     }
 
     /// The virtual time.

@@ -7,7 +7,7 @@ use std::time::Duration;
 use http::{Method, Request, Response};
 use serde_json::Value;
 
-use crate::error::TransportErrorKind;
+use crate::error::{TransportError, TransportErrorKind};
 use crate::machine::Answer;
 
 /// One recorded request and its answer.
@@ -106,7 +106,7 @@ impl Exchange {
 
     fn answer(&self) -> Result<Answer, ReplayError> {
         if let Some(kind) = self.transport_error {
-            return Ok(Err(kind));
+            return Ok(Err(TransportError::new(kind, "replayed")));
         }
         let mut resp = Response::builder().status(self.status);
         for (name, value) in &self.headers {

@@ -37,8 +37,13 @@ pub fn droplet(droplet: &Droplet, until: &Until) -> Verdict {
     }
 }
 
-/// An action is done once it is no longer `in-progress`; `errored` fails
-/// the wait with [`Error::ActionFailed`].
+/// An action is done once it is `completed`; `errored` fails the wait with
+/// [`Error::ActionFailed`]. Any other status, `in-progress` or one the
+/// client does not know, is pending: a status DigitalOcean adds later is
+/// never taken for a success (nor for a failure). The wait goes on until
+/// the action ends or the wait's time limit, whose
+/// [`Error::WaitTimeout`] carries the action as last seen, unknown status
+/// and all.
 pub fn action(action: &Action) -> Verdict {
     if action.is_errored() {
         Verdict::Failed(Error::ActionFailed(Box::new(action.clone())))
@@ -92,5 +97,11 @@ mod tests {
             action(&errored),
             Verdict::Failed(Error::ActionFailed(Box::new(errored.clone())))
         );
+        // A status the client does not know is neither a success nor a
+        // failure: the wait goes on.
+        for unknown in ["paused", "queued", "", "COMPLETED"] {
+            assert!(!a(unknown).is_done(), "{unknown:?}");
+            assert_eq!(action(&a(unknown)), Verdict::Pending, "{unknown:?}");
+        }
     }
 }

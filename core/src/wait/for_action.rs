@@ -154,7 +154,7 @@ impl<E: Endpoint> WaitForAction<E> {
         self.action = action.clone();
         match action {
             Some(a) if a.is_errored() => self.end_with(Error::ActionFailed(Box::new(a))),
-            Some(a) if a.is_in_progress() => {
+            Some(a) if !a.is_done() => {
                 let first_poll = add_clamped(now, self.core.interval());
                 let wait = WaitActions::actions(&self.core.config, [a], now)
                     .with_deadline(self.core.deadline)

@@ -238,7 +238,7 @@ impl WaitActionsOnObjects {
             Some(a) if a.is_errored() => {
                 return self.core.end_with(Error::ActionFailed(Box::new(a)))
             }
-            Some(a) if a.is_in_progress() => self.objects[i].progress = Progress::Waiting,
+            Some(a) if !a.is_done() => self.objects[i].progress = Progress::Waiting,
             // Nothing to wait for: the resource next, as doapi does.
             _ => self.fetch(i, true),
         }

@@ -10,7 +10,7 @@ use doapi_blocking::endpoints::{
 };
 use doapi_blocking::models::{Action, Droplet, DropletStatus, Image, SshKey};
 use doapi_blocking::Api;
-use doapi_blocking::{Error, Until};
+use doapi_blocking::{text, Error, Until};
 
 use crate::act::{act_and_print, print_partial, wait_current_actions};
 use crate::args::{ActFields, ActionsView, DropletOrTagSelect, DropletSelect, WaitOpt};
@@ -553,11 +553,11 @@ fn ssh_key_ref(ctx: &mut Ctx, label: &str, unique: bool) -> Result<SshKeyRef, Fa
     let (Some(kind), Some(material)) = (fields.next(), fields.next()) else {
         return Err(Fail::usage(format!("{label} is not an OpenSSH public key")));
     };
-    let same = |k: &&SshKey| {
+    let same = |k: &SshKey| {
         let mut f = k.public_key.split_whitespace();
         f.next() == Some(kind) && f.next() == Some(material)
     };
-    if let Some(k) = ctx.names.all::<SshKey>(&ctx.client)?.iter().find(same) {
+    if let Some(k) = ctx.names.first::<SshKey>(&ctx.client, same)? {
         return Ok(SshKeyRef::Id(k.id));
     }
     let name = match fields.collect::<Vec<_>>().join(" ") {
@@ -576,7 +576,8 @@ fn ssh_key_ref(ctx: &mut Ctx, label: &str, unique: bool) -> Result<SshKeyRef, Fa
     let key = ctx.client.create_ssh_key(&name, public_key)?;
     eprintln!(
         "doapi: registered the SSH key {label} as {name:?}, id {}, fingerprint {}",
-        key.id, key.fingerprint
+        key.id,
+        text::Safe::new(&key.fingerprint)
     );
     Ok(SshKeyRef::Id(key.id))
 }
