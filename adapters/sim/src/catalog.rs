@@ -124,16 +124,6 @@ const SIZES: &[(&str, u64, u64, u64, f64, f64, f64, &str)] = &[
         "General Purpose",
     ),
     (
-        "gd-2vcpu-8gb",
-        8192,
-        2,
-        50,
-        4.0,
-        68.0,
-        0.10119,
-        "General Purpose w/ SSD",
-    ),
-    (
         "m-2vcpu-16gb",
         16384,
         2,

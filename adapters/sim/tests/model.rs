@@ -1339,7 +1339,7 @@ fn the_catalog_is_realistic() {
         .unwrap()
         .contains(&json!("s-1vcpu-1gb")));
     let sizes = h.get("/v2/sizes");
-    assert_eq!(sizes["meta"]["total"], 23);
+    assert_eq!(sizes["meta"]["total"], 22);
     assert_eq!(
         sizes["sizes"].as_array().unwrap().len(),
         20,
