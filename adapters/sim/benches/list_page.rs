@@ -1,11 +1,12 @@
-//! What one page of the droplet listing costs the simulator, by account
-//! size: a page must cost about the same at 100,000 droplets as at 1,000,
-//! so that the simulator stays out of a client's listing benchmark.
+//! What one page of a listing over every droplet costs the simulator, by
+//! account size: a page must cost about the same at 100,000 droplets as at
+//! 1,000, so that the simulator stays out of a client's listing benchmark.
 //!
 //! `cargo bench -p doapi-sim --bench list_page` prints, for each account
-//! size, the mean time of a first, a middle and a last page of 200, with
-//! and without a tag filter, and the ratio of the largest account's time
-//! to the smallest's.
+//! size, the mean time of a first, a middle and a last page of 200 of the
+//! droplets (with and without a tag filter), of the default project's
+//! resources (the droplets land there) and of every droplet's backup
+//! policy, and the ratio of the largest account's time to the smallest's.
 
 use std::time::{Duration, Instant};
 
@@ -94,14 +95,19 @@ fn main() {
         let pages = n.div_ceil(200);
         let mut row = Vec::new();
         for page in [1, pages / 2 + 1, pages] {
-            for tag in ["", "&tag_name=seed"] {
-                let uri = format!("http://sim.test/v2/droplets?page={page}&per_page=200{tag}");
+            for listing in [
+                "droplets?",
+                "droplets?tag_name=seed&",
+                "projects/default/resources?",
+                "droplets/backups/policies?",
+            ] {
+                let uri = format!("http://sim.test/v2/{listing}page={page}&per_page=200");
                 row.push(time(&mut sim, &uri, now));
             }
         }
         let max = row.iter().copied().max().unwrap_or_default();
         println!(
-            "{n:>7} droplets: page 1 / middle / last, untagged and tagged: {}; slowest {:.2} ms",
+            "{n:>7} droplets: page 1 / middle / last of droplets, tagged, project resources, backup policies: {}; slowest {:.2} ms",
             row.iter()
                 .map(|d| format!("{:.2}", d.as_secs_f64() * 1e3))
                 .collect::<Vec<_>>()

@@ -61,6 +61,15 @@ impl<W: Wire> Driver<W> {
         assert_eq!(a["action"]["status"], "completed", "{a}");
     }
 
+    /// The length of the array at `pointer` in the body of `GET path`.
+    pub fn len(&mut self, path: &str, pointer: &str) -> usize {
+        let v = self.get_json(path);
+        let items = v.pointer(pointer).and_then(Value::as_array);
+        items
+            .unwrap_or_else(|| panic!("{path}: no array at {pointer} in {v}"))
+            .len()
+    }
+
     /// The ids (as text) of a listing's items.
     pub fn ids(&mut self, path: &str, key: &str) -> Vec<String> {
         let v = self.get_json(path);
@@ -471,13 +480,7 @@ pub fn drive_stack<W: Wire>(d: &mut Driver<W>, spec_only: bool) {
     assert!(d.ids(&format!("{w2}/firewalls"), "firewalls").is_empty());
     let http = json!({"inbound_rules": [{"protocol": "tcp", "ports": "80", "sources": {"tags": ["web"]}}]});
     d.expect(204, "POST", &format!("{fp}/rules"), Some(http.clone()));
-    assert_eq!(
-        d.get_json(&fp)["firewall"]["inbound_rules"]
-            .as_array()
-            .unwrap()
-            .len(),
-        2
-    );
+    assert_eq!(d.len(&fp, "/firewall/inbound_rules"), 2);
     d.expect(204, "DELETE", &format!("{fp}/rules"), Some(http));
     let body = json!({"name": "web-firewall", "inbound_rules": [ssh], "droplet_ids": [web1], "tags": ["web"]});
     let put = d.expect(200, "PUT", &fp, Some(body));
@@ -549,13 +552,7 @@ pub fn drive_stack<W: Wire>(d: &mut Driver<W>, spec_only: bool) {
         &format!("{lp}/forwarding_rules"),
         Some(tcp.clone()),
     );
-    assert_eq!(
-        d.get_json(&lp)["load_balancer"]["forwarding_rules"]
-            .as_array()
-            .unwrap()
-            .len(),
-        3
-    );
+    assert_eq!(d.len(&lp, "/load_balancer/forwarding_rules"), 3);
     d.expect(204, "DELETE", &format!("{lp}/forwarding_rules"), Some(tcp));
     let mut renamed = body;
     renamed["name"] = json!("web-lb-2");
