@@ -240,7 +240,8 @@ pub struct DecodeError {
     pub path: String,
     /// What was wrong there.
     pub message: String,
-    /// The start of the body, at most [`BODY_SNIPPET_LEN`] bytes.
+    /// The start of the body, at most [`BODY_SNIPPET_LEN`] bytes of it, and
+    /// how many bytes were left out if any (`… (N more bytes)`).
     pub snippet: String,
 }
 
@@ -255,10 +256,15 @@ impl DecodeError {
     }
 }
 
-/// The start of a body as text, at most [`BODY_SNIPPET_LEN`] bytes.
+/// The start of a body as text, at most [`BODY_SNIPPET_LEN`] bytes of it,
+/// then, if it was cut, how many bytes were left out.
 pub(crate) fn snippet(body: &[u8]) -> String {
     let cut = &body[..body.len().min(BODY_SNIPPET_LEN)];
-    String::from_utf8_lossy(cut).into_owned()
+    let mut text = String::from_utf8_lossy(cut).into_owned();
+    if body.len() > cut.len() {
+        text.push_str(&format!("… ({} more bytes)", body.len() - cut.len()));
+    }
+    text
 }
 
 /// A request refused before anything was sent.

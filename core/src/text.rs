@@ -1,6 +1,6 @@
 //! Text from a server, made safe to show a person: [`Safe`]. Every
 //! human-facing output passes through it: the `Display` of the core's
-//! errors, and the command line's error line ([`line`]).
+//! errors, and the command line's error line ([`line()`]).
 //!
 //! - Control characters (C0, DEL, C1), the line and paragraph separators,
 //!   and the invisible characters that reorder or hide text (bidirectional
@@ -30,10 +30,12 @@
 use std::fmt::{self, Write};
 
 /// The longest one server string is shown in an error: a message, an id, a
-/// URL, the start of a body.
-pub const FIELD_CAP: usize = 512;
+/// URL, the start of a body (itself at most
+/// [`BODY_SNIPPET_LEN`](crate::error::BODY_SNIPPET_LEN) bytes and the count
+/// of those left out).
+pub const FIELD_CAP: usize = 1024;
 
-/// The longest a whole line is shown ([`line`]).
+/// The longest a whole line is shown ([`line()`]).
 pub const LINE_CAP: usize = 4096;
 
 /// What a secret is replaced with.
@@ -168,8 +170,8 @@ mod tests {
     #[test]
     fn long_text_is_cut_with_the_count_left_out() {
         let text = format!("{}{}", "é".repeat(300), "z".repeat(5_000_000));
-        let shown = Safe::new(&text).to_string();
-        assert!(shown.len() < FIELD_CAP + 40, "{}", shown.len());
+        let shown = Safe::new(&text).cap(512).to_string();
+        assert!(shown.len() < 512 + 40, "{}", shown.len());
         assert!(shown.ends_with(&format!("… ({} more bytes)", text.len() - 512)));
         // Escapes count in the cap.
         let shown = Safe::new(&"\x1b".repeat(1000)).cap(12).to_string();

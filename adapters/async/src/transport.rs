@@ -2,6 +2,7 @@
 //! reqwest.
 
 use std::fmt;
+use std::io::ErrorKind::{InvalidData, InvalidInput};
 use std::time::Instant;
 
 use doapi_core::http::{Request, Response};
@@ -121,7 +122,9 @@ fn classify(host: &str, e: reqwest::Error) -> TransportError {
 }
 
 /// Whether one of the causes is hyper saying the answer is not HTTP it can
-/// read: a bad status line or header, headers too large, a bad chunk.
+/// read: a bad status line or header, headers too large (a parse error), a
+/// bad chunk (its body decoder's invalid input or data; a body cut short is
+/// an unexpected end instead).
 fn is_protocol(e: &reqwest::Error) -> bool {
     let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(e);
     while let Some(c) = cause {
@@ -131,7 +134,7 @@ fn is_protocol(e: &reqwest::Error) -> bool {
             }
         }
         if let Some(io) = c.downcast_ref::<std::io::Error>() {
-            if io.kind() == std::io::ErrorKind::InvalidData {
+            if matches!(io.kind(), InvalidData | InvalidInput) {
                 return true;
             }
         }

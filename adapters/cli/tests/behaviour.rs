@@ -289,12 +289,15 @@ fn the_token_never_appears_in_errors() {
     let server = accepting("dop_v1_the-only-good-one");
     let out = doapi(server.url()).args(["account", "show"]).fails(1);
     assert!(out.error_line().contains("401"), "{out}");
-    // An unreachable endpoint.
+    // An unreachable endpoint: the line names the host and the cause.
     let port = free_port();
     let out = doapi(&format!("http://127.0.0.1:{port}"))
         .args(["--timeout", "2", "account", "show"])
         .fails(1);
-    assert!(!out.error_line().contains(TOKEN));
+    let line = out.error_line();
+    assert!(!line.contains(TOKEN));
+    assert!(line.contains(&format!("127.0.0.1:{port}")), "{out}");
+    assert!(line.to_lowercase().contains("refused"), "{out}");
     // A token file with the wrong token: the 401 does not show it either.
     let file = temp_file("token", "dop_v1_a-wrong-token-in-a-file\n");
     let out = bare()

@@ -14,10 +14,13 @@
 //!
 //! The scenarios are in `tests/`; this library is the harness: the
 //! [`Subject`] trait and its two implementations, the simulator and client
-//! settings every scenario starts from, and [`SpanCapture`] for the
-//! adapters' own span tests.
+//! settings every scenario starts from, [`SpanCapture`] for the adapters'
+//! own span tests, and [`hostile`]: a server that misbehaves on purpose,
+//! and the OS's count of a process's peak memory.
 #![forbid(unsafe_code)]
 #![allow(clippy::missing_panics_doc, clippy::expect_used, clippy::panic)]
+
+pub mod hostile;
 
 use std::fmt::{self, Write};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};

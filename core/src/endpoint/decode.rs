@@ -247,6 +247,8 @@ mod tests {
     fn snippet_is_bounded() {
         let body = vec![b'x'; 10_000];
         let err = value::<u8>(&body).unwrap_err();
-        assert_eq!(err.snippet.len(), crate::error::BODY_SNIPPET_LEN);
+        let kept = &err.snippet[..crate::error::BODY_SNIPPET_LEN];
+        assert_eq!(kept, "x".repeat(crate::error::BODY_SNIPPET_LEN));
+        assert_eq!(&err.snippet[kept.len()..], "… (9488 more bytes)");
     }
 }

@@ -73,7 +73,9 @@
 //! tolerated during [`Wait::with_not_found_grace`] (60 s by default) from
 //! the start of the wait, since a droplet may not be visible yet right after
 //! its create; later it is an error. An `errored` action ends the wait with
-//! `Error::ActionFailed`. When
+//! `Error::ActionFailed`. An action whose status the client does not know is
+//! pending, never done ([`accept::action`]): the wait polls it on, and ends
+//! with the time limit at the latest, reporting it as last seen. When
 //! [`Config::wait_time`](crate::config::Config::wait_time) runs out the wait
 //! ends with `Error::WaitTimeout`, and
 //! [`Cancel::handle_cancel`](crate::machine::Cancel::handle_cancel) ends it with
