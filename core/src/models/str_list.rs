@@ -167,9 +167,38 @@ impl<'de> Visitor<'de> for ListVisitor {
         f.write_str("an array of strings")
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<StrList, A::Error> {
-        let mut list = StrList::new();
-        while seq.next_element_seed(Append(&mut list))?.is_some() {}
-        Ok(list)
+        // The strings are gathered in a scratch list kept by the thread, so
+        // the list itself is allocated once, at its exact size, instead of
+        // regrowing as strings come (the length of a JSON array is not
+        // known before its end).
+        thread_local! {
+            static SCRATCH: std::cell::RefCell<StrList> = std::cell::RefCell::default();
+        }
+        SCRATCH.with(|scratch| {
+            let Ok(mut scratch) = scratch.try_borrow_mut() else {
+                let mut list = StrList::new();
+                while seq.next_element_seed(Append(&mut list))?.is_some() {}
+                return Ok(list);
+            };
+            scratch.buf.clear();
+            scratch.ends.clear();
+            while seq.next_element_seed(Append(&mut scratch))?.is_some() {}
+            Ok(scratch.exact_copy())
+        })
+    }
+}
+
+impl StrList {
+    /// The same list in buffers of exactly its size.
+    fn exact_copy(&self) -> StrList {
+        if self.ends.is_empty() {
+            return StrList::new();
+        }
+        let mut buf = String::with_capacity(self.buf.len());
+        buf.push_str(&self.buf);
+        let mut ends = Vec::with_capacity(self.ends.len());
+        ends.extend_from_slice(&self.ends);
+        StrList { buf, ends }
     }
 }
 
@@ -189,7 +218,8 @@ impl<'de> Visitor<'de> for Append<'_> {
         f.write_str("a string")
     }
     fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<(), E> {
-        self.0.push(v);
+        self.0.buf.push_str(v);
+        self.0.ends.push(self.0.buf.len());
         Ok(())
     }
 }
