@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use http::{HeaderMap, Uri};
 
-use crate::error::{RequestError, TransportError, TransportErrorKind};
+use crate::error::{host, RequestError, TransportError, TransportErrorKind};
 use crate::machine::retry::RetryPolicy;
 use crate::token::Token;
 use crate::url::Origin;
@@ -180,24 +180,26 @@ pub struct Limits {
 }
 
 impl Limits {
-    /// Refuses a response whose `Content-Length` is over
-    /// [`max_body`](Self::max_body) before any of its body is read: a
-    /// [`TransportErrorKind::TooLarge`] error naming `host`. (A body
+    /// Refuses a response to a request for `url` whose `Content-Length` is
+    /// over [`max_body`](Self::max_body) before any of its body is read: a
+    /// [`TransportErrorKind::TooLarge`] error naming the host. (A body
     /// without a length is cut off by the transport at the cap.)
-    pub fn check_length(&self, host: &str, headers: &HeaderMap) -> Result<(), TransportError> {
+    pub fn check_length(&self, url: &Uri, headers: &HeaderMap) -> Result<(), TransportError> {
         let length = headers
             .get(http::header::CONTENT_LENGTH)
             .and_then(|v| v.to_str().ok()?.trim().parse::<u64>().ok());
         match length {
-            Some(n) if n > self.max_body => Err(TransportError::new(
-                TransportErrorKind::TooLarge,
-                format!(
-                    "{host}: a body of {n} bytes, over the cap of {}",
-                    self.max_body
-                ),
-            )),
+            Some(n) if n > self.max_body => Err(self.too_large(url, Some(n))),
             _ => Ok(()),
         }
+    }
+
+    /// The error of a response to a request for `url` whose body is over
+    /// [`max_body`](Self::max_body) (`length` bytes, when it says).
+    pub fn too_large(&self, url: &Uri, length: Option<u64>) -> TransportError {
+        let size = length.map_or("a body".to_owned(), |n| format!("a body of {n} bytes"));
+        let message = format!("{}: {size} over the cap of {}", host(url), self.max_body);
+        TransportError::new(TransportErrorKind::TooLarge, message)
     }
 }
 

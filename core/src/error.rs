@@ -14,7 +14,7 @@
 
 use std::fmt;
 
-use http::StatusCode;
+use http::{StatusCode, Uri};
 
 use crate::models::{Action, ErrorBody};
 use crate::ratelimit::{RateLimit, ResponseInfo};
@@ -434,11 +434,11 @@ impl TransportError {
         }
     }
 
-    /// An error of this kind for a request to `host` (the URL's
-    /// authority), saying `host: ` then what `cause` and each of its
-    /// sources say (each once): which server, what failed and why.
-    pub fn caused_by(kind: TransportErrorKind, host: &str, cause: &dyn std::error::Error) -> Self {
-        let mut message = format!("{host}: {cause}");
+    /// An error of this kind for a request to `url`, saying its host and
+    /// port, then what `cause` and each of its sources say (each once):
+    /// which server, what failed and why.
+    pub fn caused_by(kind: TransportErrorKind, url: &Uri, cause: &dyn std::error::Error) -> Self {
+        let mut message = format!("{}: {cause}", host(url));
         let mut source = cause.source();
         while let Some(s) = source {
             let said = s.to_string();
@@ -450,6 +450,11 @@ impl TransportError {
         }
         TransportError::new(kind, message)
     }
+}
+
+/// The host and port of a URL, as a transport's message names them.
+pub(crate) fn host(url: &Uri) -> &str {
+    url.authority().map_or("", |a| a.as_str())
 }
 
 impl fmt::Display for TransportError {

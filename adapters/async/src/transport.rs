@@ -5,7 +5,7 @@ use std::fmt;
 use std::io::ErrorKind::{InvalidData, InvalidInput};
 use std::time::Instant;
 
-use doapi_core::http::{Request, Response};
+use doapi_core::http::{Request, Response, Uri};
 use doapi_core::{Limits, TransportError, TransportErrorKind};
 use futures::future::{self, BoxFuture, FutureExt};
 
@@ -68,23 +68,15 @@ impl ReqwestTransport {
     }
 
     async fn fetch(&self, request: Request<Vec<u8>>) -> Result<Response<Vec<u8>>, TransportError> {
-        let host = request
-            .uri()
-            .authority()
-            .map_or("", |a| a.as_str())
-            .to_owned();
-        let failed = |e| classify(&host, e);
+        let url = request.uri().clone();
+        let failed = |e| classify(&url, e);
         let request = reqwest::Request::try_from(request).map_err(failed)?;
         let mut response = self.client.execute(request).await.map_err(failed)?;
-        self.limits.check_length(&host, response.headers())?;
+        self.limits.check_length(&url, response.headers())?;
         let mut body = Vec::new();
         while let Some(chunk) = response.chunk().await.map_err(failed)? {
             if (body.len() + chunk.len()) as u64 > self.limits.max_body {
-                let message = format!(
-                    "{host}: a body over the cap of {} bytes",
-                    self.limits.max_body
-                );
-                return Err(TransportError::new(TransportErrorKind::TooLarge, message));
+                return Err(self.limits.too_large(&url, None));
             }
             body.extend_from_slice(&chunk);
         }
@@ -108,7 +100,7 @@ impl Transport for ReqwestTransport {
 /// whether the answer was HTTP at all (hyper's parse errors, found among
 /// the causes); the message names the host and says what reqwest and its
 /// causes said.
-fn classify(host: &str, e: reqwest::Error) -> TransportError {
+fn classify(url: &Uri, e: reqwest::Error) -> TransportError {
     let kind = if e.is_connect() {
         TransportErrorKind::Connect
     } else if e.is_timeout() {
@@ -118,7 +110,7 @@ fn classify(host: &str, e: reqwest::Error) -> TransportError {
     } else {
         TransportErrorKind::Io
     };
-    TransportError::caused_by(kind, host, &e)
+    TransportError::caused_by(kind, url, &e)
 }
 
 /// Whether one of the causes is hyper saying the answer is not HTTP it can

@@ -4,7 +4,7 @@ use std::fmt;
 use std::io::ErrorKind::{AddrNotAvailable, ConnectionRefused as Refused};
 use std::time::{Duration, Instant};
 
-use doapi_core::http::{Request, Response};
+use doapi_core::http::{Request, Response, Uri};
 use doapi_core::{Limits, TransportError, TransportErrorKind};
 
 /// Moves requests and tells the time: the only I/O the client does.
@@ -82,14 +82,10 @@ impl UreqTransport {
 
 impl Transport for UreqTransport {
     fn send(&self, request: Request<Vec<u8>>) -> Result<Response<Vec<u8>>, TransportError> {
-        let host = request
-            .uri()
-            .authority()
-            .map_or("", |a| a.as_str())
-            .to_owned();
-        let failed = |e| classify(&host, e);
+        let url = request.uri().clone();
+        let failed = |e| classify(&url, e);
         let response = self.agent.run(request).map_err(failed)?;
-        self.limits.check_length(&host, response.headers())?;
+        self.limits.check_length(&url, response.headers())?;
         let (parts, mut body) = response.into_parts();
         let bytes = body
             .with_config()
@@ -103,7 +99,7 @@ impl Transport for UreqTransport {
 /// Sorts ureq's errors by whether the request may have been sent and
 /// whether the answer was HTTP at all; the message names the host and
 /// says what ureq said.
-fn classify(host: &str, e: ureq::Error) -> TransportError {
+fn classify(url: &Uri, e: ureq::Error) -> TransportError {
     use ureq::Timeout as T;
     let kind = match &e {
         ureq::Error::HostNotFound | ureq::Error::ConnectionFailed | ureq::Error::Tls(_) => {
@@ -120,7 +116,7 @@ fn classify(host: &str, e: ureq::Error) -> TransportError {
         ureq::Error::BodyExceedsLimit(_) => TransportErrorKind::TooLarge,
         _ => TransportErrorKind::Io,
     };
-    TransportError::caused_by(kind, host, &e)
+    TransportError::caused_by(kind, url, &e)
 }
 
 /// A shared transport: a test can keep a handle on the transport it gives

@@ -13,12 +13,11 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use common::{doapi, eventually, signal, Out, Running};
-use doapi_conformance::hostile::{droplet_json, droplet_page, peak_kb, Asked, Hostile, Reply};
+use doapi_conformance::hostile::{
+    droplet_json, droplet_page, endless, looping, not_http, peak_kb, Asked, Hostile, Reply, EVIL,
+    LOOP_BOUND,
+};
 use serde_json::json;
-
-/// Escape sequences that would clear the screen, retitle the window and
-/// fake a red error.
-const EVIL: &str = "\x1b]0;pwned\x07\x1b[2J\x1b[31mFAKE ERROR\x1b[0m";
 
 /// The most stderr may hold for one error line.
 const LINE_MAX: usize = 4096 + 100;
@@ -95,21 +94,6 @@ fn server_text_reaches_stderr_escaped_capped_and_without_the_token() {
     assert_eq!(out.array().len(), 1, "{out}");
 }
 
-/// A page of one droplet whose next link is the next page's, padded to
-/// 60 kB.
-fn endless(asked: &Asked) -> Reply {
-    let page: u64 = asked
-        .query("page")
-        .and_then(|p| p.parse().ok())
-        .unwrap_or(1);
-    let pad = "p".repeat(60_000);
-    let next = format!("{}/v2/droplets?page={}&pad={pad}", asked.origin, page + 1);
-    Reply::json(
-        200,
-        droplet_page(&[droplet_json(page, "d", None)], Some(&next)),
-    )
-}
-
 /// Reads `n` lines of a running command's stdout.
 fn read_lines(run: &mut Running, n: usize) -> Vec<String> {
     let lines = BufReader::new(run.take_stdout()).lines();
@@ -142,23 +126,12 @@ fn an_endless_listing_streams_in_flat_memory_until_ctrl_c() {
 
 #[test]
 fn next_links_that_loop_exit_1_within_the_bound() {
-    let server = Hostile::start(|asked| {
-        let page: u64 = asked
-            .query("page")
-            .and_then(|p| p.parse().ok())
-            .unwrap_or(1);
-        let next = if page < 5 { page + 1 } else { 3 };
-        let next = format!("{}/v2/droplets?page={next}", asked.origin);
-        Reply::json(
-            200,
-            droplet_page(&[droplet_json(page, "d", None)], Some(&next)),
-        )
-    });
+    let server = Hostile::start(looping);
     let out = doapi(server.url())
         .args(["droplet", "show", "--compact"])
         .run();
     assert!(one_safe_line(&out).contains("already fetched"), "{out}");
-    assert!(server.requests() <= 9, "{}", server.requests());
+    assert!(server.requests() <= LOOP_BOUND, "{}", server.requests());
 }
 
 /// Pages of the listing `names_resolve…` goes through, and the page with
@@ -261,19 +234,8 @@ fn one_huge_item_costs_about_twice_its_size_and_is_printed_whole() {
 
 #[test]
 fn answers_that_are_not_http_or_too_large_exit_1_after_one_request() {
-    let chunk = b"HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n";
-    let mut headers = b"HTTP/1.1 200 OK\r\n".to_vec();
-    for i in 0..1_000 {
-        headers.extend_from_slice(format!("x-junk-{i}: {}\r\n", "j".repeat(1_000)).as_bytes());
-    }
-    headers.extend_from_slice(b"content-length: 2\r\n\r\n{}");
-    let replies = [
-        (Reply::Raw(chunk.to_vec()), "not valid HTTP"),
-        (
-            Reply::Raw(br#"{"droplet": {"id": 1}}"#.to_vec()),
-            "not valid HTTP",
-        ),
-        (Reply::Raw(headers), "not valid HTTP"),
+    let not_http = not_http().map(|(_, reply)| (reply, "not valid HTTP"));
+    let too_large = [
         (
             Reply::Huge {
                 len: 100_000_000,
@@ -289,7 +251,7 @@ fn answers_that_are_not_http_or_too_large_exit_1_after_one_request() {
             "larger than the size cap",
         ),
     ];
-    for (reply, says) in replies {
+    for (reply, says) in not_http.into_iter().chain(too_large) {
         let server = Hostile::start(move |_| reply.clone());
         let t0 = Instant::now();
         let out = doapi(server.url()).args(["droplet", "show", "1"]).run();

@@ -358,3 +358,60 @@ pub fn droplet_page(droplets: &[String], next: Option<&str>) -> Vec<u8> {
     )
     .into_bytes()
 }
+
+/// Escape sequences that would clear the screen, retitle the window and
+/// fake a red error, and a right-to-left override.
+pub const EVIL: &str = "\x1b]0;pwned\x07\x1b[2J\x1b[31mFAKE ERROR\x1b[0m\u{202e}";
+
+impl Asked {
+    /// The `page` the request asks for (1 without one).
+    pub fn page(&self) -> u64 {
+        self.query("page").and_then(|p| p.parse().ok()).unwrap_or(1)
+    }
+}
+
+/// Endless pages of one droplet each (its id the page's number), whose next
+/// links never repeat and are 60 kB long (a URL may be 64 kB).
+pub fn endless(asked: &Asked) -> Reply {
+    let page = asked.page();
+    let pad = "p".repeat(60_000);
+    let next = format!("{}/v2/droplets?page={}&pad={pad}", asked.origin, page + 1);
+    Reply::json(
+        200,
+        droplet_page(&[droplet_json(page, "d", None)], Some(&next)),
+    )
+}
+
+/// Pages 1 and 2, then 3, 4 and 5 over and over: next links that loop, a
+/// loop of 3 pages entered after 2, so caught within [`LOOP_BOUND`] pages.
+pub fn looping(asked: &Asked) -> Reply {
+    let page = asked.page();
+    let next = if page < 5 { page + 1 } else { 3 };
+    let next = format!("{}/v2/droplets?page={next}", asked.origin);
+    Reply::json(
+        200,
+        droplet_page(&[droplet_json(page, "d", None)], Some(&next)),
+    )
+}
+
+/// The most requests [`looping`] gets from a client: `2 × max(2, 3) + 3`.
+pub const LOOP_BOUND: u64 = 9;
+
+/// Answers that are not HTTP, and what each is: a bad chunk, no status
+/// line (HTTP/0.9), 1 MB of headers.
+pub fn not_http() -> [(&'static str, Reply); 3] {
+    let chunk = b"HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n";
+    let mut headers = b"HTTP/1.1 200 OK\r\n".to_vec();
+    for i in 0..1_000 {
+        headers.extend_from_slice(format!("x-junk-{i}: {}\r\n", "j".repeat(1_000)).as_bytes());
+    }
+    headers.extend_from_slice(b"content-length: 2\r\n\r\n{}");
+    [
+        ("a bad chunk", Reply::Raw(chunk.to_vec())),
+        (
+            "HTTP/0.9",
+            Reply::Raw(br#"{"droplet": {"id": 1}}"#.to_vec()),
+        ),
+        ("1 MB of headers", Reply::Raw(headers)),
+    ]
+}

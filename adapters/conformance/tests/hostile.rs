@@ -8,7 +8,8 @@
 use std::time::{Duration, Instant};
 
 use doapi_conformance::hostile::{
-    child_done, child_says, child_url, droplet_json, droplet_page, run_child, Hostile, Reply,
+    child_done, child_says, child_url, droplet_json, droplet_page, endless, looping, not_http,
+    run_child, Hostile, Reply, EVIL, LOOP_BOUND,
 };
 use doapi_conformance::{both, fast_retry, prism, Subject, TOKEN};
 use doapi_core::endpoints::ListDroplets;
@@ -30,10 +31,6 @@ fn safe(err: &Error) -> String {
     );
     shown
 }
-
-/// Escape sequences that would clear the screen, retitle the window and
-/// fake a red error, and a right-to-left override.
-const EVIL: &str = "\x1b]0;pwned\x07\x1b[2J\x1b[31mFAKE ERROR\x1b[0m\u{202e}";
 
 /// 5 MB of text.
 fn five_mb() -> String {
@@ -97,23 +94,6 @@ fn server_text_is_shown_escaped_capped_and_without_the_token<C: Subject>() {
     assert_eq!(server.requests(), 4);
 }
 
-/// A page of one droplet whose next link is the next page's, padded to
-/// 60 kB (a URL may be 64 kB).
-fn endless(asked: &doapi_conformance::hostile::Asked) -> Reply {
-    let page: u64 = asked
-        .query("page")
-        .and_then(|p| p.parse().ok())
-        .unwrap_or(1);
-    let next = format!(
-        "{}/v2/droplets?page={}&pad={}",
-        asked.origin,
-        page + 1,
-        "p".repeat(60_000)
-    );
-    let one = [droplet_json(page, "d", None)];
-    Reply::json(200, droplet_page(&one, Some(&next)))
-}
-
 /// Pages the endless listing's child process reads.
 const ENDLESS_PAGES: u64 = 1_000;
 
@@ -143,27 +123,14 @@ fn endless_pages_of_long_links_cost_the_memory_of_one_page<C: Subject>() {
 }
 
 fn next_links_that_loop_end_the_listing_within_its_bound<C: Subject>() {
-    // Pages 1, 2, then 3, 4, 5 over and over: a loop of 3 entered after 2.
-    let server = Hostile::start(|asked| {
-        let page: u64 = asked
-            .query("page")
-            .and_then(|p| p.parse().ok())
-            .unwrap_or(1);
-        let next = if page < 5 { page + 1 } else { 3 };
-        let next = format!("{}/v2/droplets?page={next}", asked.origin);
-        Reply::json(
-            200,
-            droplet_page(&[droplet_json(page, "d", None)], Some(&next)),
-        )
-    });
+    let server = Hostile::start(looping);
     let c = C::builder_for(server.url()).build().unwrap();
     let got = c.items(c.fetch_all_droplets());
     assert!(
         matches!(got.last(), Some(Err(Error::RepeatedNext { .. }))),
         "{got:?}"
     );
-    // Caught within 2 × max(2, 3) + 3 pages.
-    assert!(server.requests() <= 9, "{}", server.requests());
+    assert!(server.requests() <= LOOP_BOUND, "{}", server.requests());
 }
 
 /// Droplets in the huge page, and the unknown field's entries in each.
@@ -205,25 +172,9 @@ fn a_page_of_unknown_fields_costs_about_its_size_not_a_tree<C: Subject>() {
     assert!(child.peak_kb < (3 * mb as u64 + 20) * 1_000, "{child:?}");
 }
 
-/// Answers that are not HTTP: a bad chunk, no status line (HTTP/0.9),
-/// headers of 1 MB.
-fn not_http() -> [(&'static str, Vec<u8>); 3] {
-    let chunk = b"HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n";
-    let mut headers = b"HTTP/1.1 200 OK\r\n".to_vec();
-    for i in 0..1_000 {
-        headers.extend_from_slice(format!("x-junk-{i}: {}\r\n", "j".repeat(1_000)).as_bytes());
-    }
-    headers.extend_from_slice(b"content-length: 2\r\n\r\n{}");
-    [
-        ("a bad chunk", chunk.to_vec()),
-        ("HTTP/0.9", br#"{"droplet": {"id": 1}}"#.to_vec()),
-        ("1 MB of headers", headers),
-    ]
-}
-
 fn answers_that_are_not_http_are_protocol_errors_sent_once<C: Subject>() {
-    for (what, bytes) in not_http() {
-        let server = Hostile::start(move |_| Reply::Raw(bytes.clone()));
+    for (what, reply) in not_http() {
+        let server = Hostile::start(move |_| reply.clone());
         let c = C::builder_for(server.url()).build().unwrap();
         let err = c.err(c.fetch_droplet(1));
         let Error::Transport {
