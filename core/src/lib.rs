@@ -55,6 +55,7 @@
 pub use http;
 pub use serde_json;
 
+pub mod api;
 pub mod builder;
 pub mod call;
 pub mod client;

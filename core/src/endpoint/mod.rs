@@ -51,6 +51,12 @@ pub trait Endpoint: Send + 'static {
         Vec::new()
     }
 
+    /// Headers the operation sends besides the client's own; one of the
+    /// same name replaces the client's.
+    fn headers(&self) -> Vec<(&'static str, String)> {
+        Vec::new()
+    }
+
     /// The JSON body, if the operation sends one.
     fn body(&self) -> Option<Value> {
         None

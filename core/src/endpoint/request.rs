@@ -2,7 +2,7 @@
 //! the other request builders of [`Config`], defined here, beside the
 //! operations, so that the configuration knows nothing of them.
 
-use http::header::{HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, USER_AGENT};
+use http::header::{HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, USER_AGENT};
 use http::{Method, Request};
 
 use crate::config::{Config, DEFAULT_USER_AGENT};
@@ -20,7 +20,8 @@ impl Config {
         let body = op
             .body()
             .map(|b| serde_json::to_vec(&b).unwrap_or_default());
-        self.build(op.method(), &url, body)
+        let req = self.build(op.method(), &url, body)?;
+        with_headers(req, op)
     }
 
     /// The first request of a listing: the operation's request with
@@ -35,7 +36,8 @@ impl Config {
         }
         let mut url = self.resolve(&path)?;
         append_query(&mut url, &query);
-        self.build(op.method(), &url, None)
+        let req = self.build(op.method(), &url, None)?;
+        with_headers(req, op)
     }
 
     /// A `GET` of an absolute URL, such as a listing's `links.pages.next`.
@@ -81,6 +83,25 @@ impl Config {
                 reason: e.to_string(),
             })
     }
+}
+
+/// Adds an operation's own headers, replacing the client's of the same
+/// name.
+fn with_headers<E: Endpoint>(
+    mut req: Request<Vec<u8>>,
+    op: &E,
+) -> Result<Request<Vec<u8>>, RequestError> {
+    for (name, value) in op.headers() {
+        let bad = |reason: String| RequestError::InvalidArgument {
+            what: "header",
+            reason,
+        };
+        let name =
+            HeaderName::from_bytes(name.as_bytes()).map_err(|e| bad(format!("{name}: {e}")))?;
+        let value = HeaderValue::from_str(&value).map_err(|e| bad(format!("{name}: {e}")))?;
+        req.headers_mut().insert(name, value);
+    }
+    Ok(req)
 }
 
 /// The page size a listing asks for: the `per_page` the operation sets (in

@@ -7,6 +7,13 @@
 //!
 //! `string_enum!` declares a string enum with an `Unknown(String)` variant,
 //! so a value DigitalOcean adds later decodes and re-encodes unchanged.
+//!
+//! Both have a `gen` form, which the generated models of [`crate::api`]
+//! use: the same lossless behaviour, every field optional, with decoding
+//! and encoding through [`Json`](super::json::Json) so that each model's
+//! code is compiled once (see [`json`](super::json)). `one_of!` declares
+//! the enum of a `oneOf` or `anyOf`: the variants that can match are tried
+//! in order, and a value none matches is kept as `Unknown`.
 
 /// Declares a lossless model. See the module docs.
 ///
@@ -27,6 +34,76 @@
 /// `None`; a `null` is also remembered in `extra` so that encoding writes it
 /// back (and an absent key stays absent).
 macro_rules! model {
+    (
+        gen
+        $(#[$meta:meta])*
+        pub struct $name:ident {
+            $( $(#[$fmeta:meta])* $f:ident : $t:ty = $json:literal, )*
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Clone, Default, PartialEq)]
+        pub struct $name {
+            $( $(#[$fmeta])* pub $f: ::core::option::Option<$t>, )*
+            /// Every other field of the JSON object, and the known fields
+            /// that were `null`, as raw JSON text.
+            pub extra: $crate::models::json::Extra,
+        }
+
+        impl $crate::models::json::Json for $name {
+            fn from_json(
+                raw: &::serde_json::value::RawValue,
+            ) -> ::core::result::Result<Self, $crate::models::json::JsonError> {
+                let mut v = Self { $( $f: None, )* extra: $crate::models::json::Extra::new() };
+                match $crate::models::json::decode_fields(raw, &mut v) {
+                    Ok(()) => Ok(v),
+                    Err(e) => Err(e),
+                }
+            }
+            fn write_json(&self, out: &mut ::std::string::String) {
+                #[allow(unused_mut)]
+                let mut w = $crate::models::json::ObjectWriter::new(out);
+                $( w.field($json, &self.$f); )*
+                w.finish(&self.extra);
+            }
+        }
+
+        impl $crate::models::json::Fields for $name {
+            fn set_field(
+                &mut self,
+                key: &str,
+                raw: &::serde_json::value::RawValue,
+            ) -> ::core::result::Result<(), $crate::models::json::JsonError> {
+                match key {
+                    $( $json => $crate::models::json::field(&mut self.$f, raw, &mut self.extra, $json), )*
+                    _ => {
+                        self.extra.insert(key.to_owned(), raw.to_owned());
+                        Ok(())
+                    }
+                }
+            }
+        }
+
+        impl ::core::fmt::Debug for $name {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                let mut json = ::std::string::String::new();
+                $crate::models::json::Json::write_json(self, &mut json);
+                $crate::models::json::debug(stringify!($name), &json, f)
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+                $crate::models::json::deserialize(d)
+            }
+        }
+
+        impl ::serde::Serialize for $name {
+            fn serialize<S: ::serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+                $crate::models::json::serialize(self, s)
+            }
+        }
+    };
     (
         $(#[$meta:meta])*
         pub struct $name:ident {
@@ -131,6 +208,69 @@ macro_rules! model {
 /// Declares a string enum that keeps unknown values. See the module docs.
 macro_rules! string_enum {
     (
+        gen
+        $(#[$meta:meta])*
+        pub enum $name:ident {
+            $( $(#[$vmeta:meta])* $variant:ident = $json:literal, )*
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        pub enum $name {
+            $( $(#[$vmeta])* $variant, )*
+            /// A value this version of the crate does not know, kept as sent.
+            Unknown(::std::string::String),
+        }
+
+        impl $name {
+            /// The string DigitalOcean uses for this value.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $( Self::$variant => $json, )*
+                    Self::Unknown(s) => s,
+                }
+            }
+        }
+
+        impl ::core::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl ::core::convert::From<&str> for $name {
+            fn from(s: &str) -> Self {
+                match s {
+                    $( $json => Self::$variant, )*
+                    other => Self::Unknown(other.to_owned()),
+                }
+            }
+        }
+
+        impl $crate::models::json::Json for $name {
+            fn from_json(
+                raw: &::serde_json::value::RawValue,
+            ) -> ::core::result::Result<Self, $crate::models::json::JsonError> {
+                Ok(Self::from(&*$crate::models::json::string(raw)?))
+            }
+            fn write_json(&self, out: &mut ::std::string::String) {
+                $crate::models::json::write_str(out, self.as_str());
+            }
+        }
+
+        impl ::serde::Serialize for $name {
+            fn serialize<S: ::serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+                $crate::models::json::deserialize(d)
+            }
+        }
+    };
+    (
         $(#[$meta:meta])*
         pub enum $name:ident {
             $( $(#[$vmeta:meta])* $variant:ident = $json:literal, )*
@@ -192,3 +332,79 @@ macro_rules! string_enum {
         }
     };
 }
+
+/// Declares the enum of a `oneOf` or `anyOf`. See the module docs.
+///
+/// ```text
+/// one_of! {
+///     /// Docs.
+///     pub enum Name {
+///         /// Docs.
+///         Variant(Type) = 0 => Variant { kind, required, values },
+///     }
+/// }
+/// ```
+///
+/// The number is the variant's position; the rule says when a value can be
+/// that variant ([`Variant`](super::json::Variant)). Decoding tries each
+/// variant that can match, best fit first
+/// ([`candidates`](super::json::candidates)), and keeps the first that
+/// decodes; a value none matches is `Unknown`, kept as sent.
+macro_rules! one_of {
+    (
+        $(#[$meta:meta])*
+        pub enum $name:ident {
+            $( $(#[$vmeta:meta])* $variant:ident($t:ty) = $i:literal => $rule:expr, )*
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq)]
+        #[allow(clippy::large_enum_variant, reason = "the variants are the spec's; boxing them would cost every user")]
+        pub enum $name {
+            $( $(#[$vmeta])* $variant($t), )*
+            /// A value that matches none of the variants, kept as sent.
+            Unknown(::serde_json::Value),
+        }
+
+        impl $crate::models::json::Json for $name {
+            fn from_json(
+                raw: &::serde_json::value::RawValue,
+            ) -> ::core::result::Result<Self, $crate::models::json::JsonError> {
+                use $crate::models::json::{Json, Kind, Variant};
+                const RULES: &[Variant] = &[$($rule),*];
+                for i in $crate::models::json::candidates(raw, RULES) {
+                    match i {
+                        $( $i => {
+                            if let Ok(v) = <$t as Json>::from_json(raw) {
+                                return Ok(Self::$variant(v));
+                            }
+                        } )*
+                        _ => {}
+                    }
+                }
+                let _ = Kind::Any;
+                Ok(Self::Unknown(<::serde_json::Value as Json>::from_json(raw)?))
+            }
+            fn write_json(&self, out: &mut ::std::string::String) {
+                match self {
+                    $( Self::$variant(v) => $crate::models::json::Json::write_json(v, out), )*
+                    Self::Unknown(v) => $crate::models::json::Json::write_json(v, out),
+                }
+            }
+        }
+
+        impl ::serde::Serialize for $name {
+            fn serialize<S: ::serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+                $crate::models::json::serialize(self, s)
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+                $crate::models::json::deserialize(d)
+            }
+        }
+    };
+}
+
+pub(crate) use {model, one_of, string_enum};

@@ -16,6 +16,7 @@ mod droplet;
 mod extra;
 mod floating_ip;
 mod image;
+pub mod json;
 mod region;
 mod ssh_key;
 mod str_list;
@@ -38,6 +39,8 @@ pub use ssh_key::SshKey;
 pub use str_list::StrList;
 pub use tag::{Tag, TagResources, TaggedCount};
 pub use volume::Volume;
+
+pub(crate) use macros::{model, one_of, string_enum};
 
 /// A resource that has a unique numeric id (doapi's `int(resource)`).
 pub trait HasId {
