@@ -151,3 +151,35 @@ fn raw_requests_give_json_or_nothing() {
     assert_eq!(page.value.items, vec![json!({"id": "v"})]);
     assert_eq!(page.value.next(), None);
 }
+
+#[test]
+fn raw_answers_as_text_keep_the_text_the_same_request() {
+    let text = AsText(Raw::get("/v2/account"));
+    let body = br#"{"b": [1, 2], "a": {"x": null}}"#;
+    let resp = Response::new(body.to_vec());
+    let answer = text.parse(&resp).unwrap().value.expect("JSON");
+    assert_eq!(answer.get().as_bytes(), body, "the text as it came");
+    let blank = text.parse(&Response::new(b" ".to_vec())).unwrap();
+    assert!(blank.value.is_none());
+    assert!(matches!(
+        text.parse(&Response::new(b"{nope".to_vec())),
+        Err(Error::Decode(_))
+    ));
+    // The same request as the Raw it wraps.
+    assert_eq!(
+        (text.method(), text.path(), text.query()),
+        (text.0.method(), text.0.path(), text.0.query())
+    );
+    let list = AsText(RawList {
+        url: "/v2/volumes".into(),
+        key: "volumes".into(),
+        query: vec![],
+    });
+    let page = list
+        .parse(&Response::new(
+            br#"{"volumes": [{"id": "v"}, 7], "links": {}}"#.to_vec(),
+        ))
+        .unwrap();
+    let items: Vec<&str> = page.value.items.iter().map(|r| r.get()).collect();
+    assert_eq!(items, [r#"{"id": "v"}"#, "7"]);
+}

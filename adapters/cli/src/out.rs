@@ -3,6 +3,7 @@
 use std::io::{self, BufWriter, Write};
 
 use serde::Serialize;
+use serde_json::value::RawValue;
 
 use crate::fail::Fail;
 
@@ -37,6 +38,21 @@ impl Out {
         self.w.write_all(b"\n")?;
         self.w.flush()?;
         Ok(())
+    }
+
+    /// Prints JSON text, laid out as [`Out::one`] lays out a value.
+    pub fn json(&mut self, json: &RawValue) -> Result<(), Fail> {
+        let laid = lay_out(json, self.compact);
+        self.one(&laid)
+    }
+
+    /// Prints every item of `items`, JSON text, as [`Out::stream`] does.
+    pub fn stream_json<E: Into<Fail>>(
+        &mut self,
+        items: impl IntoIterator<Item = Result<Box<RawValue>, E>>,
+    ) -> Result<(), Fail> {
+        let compact = self.compact;
+        self.stream(items.into_iter().map(|i| i.map(|j| lay_out(&j, compact))))
     }
 
     /// Starts a list whose items are printed (and flushed) as they come.
@@ -112,6 +128,65 @@ impl PrintedList<'_> {
     }
 }
 
+/// JSON text (checked JSON, as a [`RawValue`] is) laid out as serde_json
+/// lays out a value, compact or pretty with two spaces, without building a
+/// tree: the text is copied once, strings as they are. The encoder then
+/// writes it as it is (a [`RawValue`] is written verbatim), and a pretty
+/// list indents it with the rest.
+fn lay_out(json: &RawValue, compact: bool) -> Box<RawValue> {
+    let text = json.get();
+    let b = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let mut depth = 0;
+    let newline = |out: &mut String, depth: usize| {
+        if !compact {
+            out.push('\n');
+            (0..depth).for_each(|_| out.push_str("  "));
+        }
+    };
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'"' => {
+                let start = i;
+                i += 1;
+                while i < b.len() && b[i] != b'"' {
+                    i += if b[i] == b'\\' { 2 } else { 1 };
+                }
+                out.push_str(text.get(start..=i).unwrap_or_default());
+            }
+            open @ (b'{' | b'[') => {
+                out.push(char::from(open));
+                let next = b[i + 1..].iter().position(|c| !c.is_ascii_whitespace());
+                match next.map(|n| b[i + 1 + n]) {
+                    Some(b'}' | b']') => {}
+                    _ => {
+                        depth += 1;
+                        newline(&mut out, depth);
+                    }
+                }
+            }
+            close @ (b'}' | b']') => {
+                if !matches!(out.as_bytes().last(), Some(b'{' | b'[')) {
+                    depth = depth.saturating_sub(1);
+                    newline(&mut out, depth);
+                }
+                out.push(char::from(close));
+            }
+            b',' => {
+                out.push(',');
+                newline(&mut out, depth);
+            }
+            b':' => out.push_str(if compact { ":" } else { ": " }),
+            c if c.is_ascii_whitespace() => {}
+            // Numbers and literals: ASCII, as all JSON outside strings.
+            c => out.push(char::from(c)),
+        }
+        i += 1;
+    }
+    RawValue::from_string(out).unwrap_or_else(|_| json.to_owned())
+}
+
 /// Writes through to `W`, indenting every line after the first by two
 /// spaces: one item of a pretty list, streamed as it is encoded rather than
 /// built as a string first. JSON escapes line breaks inside strings, so
@@ -179,6 +254,36 @@ mod tests {
         );
         assert!(text.ends_with("\n]\n"));
         assert!(text.starts_with("[\n  {\n    \"id\": 1,\n"), "{text}");
+    }
+
+    #[test]
+    fn json_text_is_laid_out_as_values_are() {
+        let text = r#" {"b": [1, {"x": "a, \"q\" [}"}, [], {}], "a" : null} "#;
+        let raw = RawValue::from_string(text.to_owned()).expect("JSON");
+        let value: serde_json::Value = serde_json::from_str(text).expect("JSON");
+        // As serde_json lays out the same value (keys in their order).
+        let pretty = printed(false, |out| out.json(&raw));
+        assert_eq!(
+            pretty,
+            "{\n  \"b\": [\n    1,\n    {\n      \"x\": \"a, \\\"q\\\" [}\"\n    },\n    [],\n    {}\n  ],\n  \"a\": null\n}\n"
+        );
+        let compact = printed(true, |out| out.json(&raw));
+        assert_eq!(
+            compact,
+            "{\"b\":[1,{\"x\":\"a, \\\"q\\\" [}\"},[],{}],\"a\":null}\n"
+        );
+        for text in [pretty, compact] {
+            assert_eq!(
+                serde_json::from_str::<serde_json::Value>(&text).expect("JSON"),
+                value
+            );
+        }
+        // In a list, each item is indented with the list.
+        let items = [Ok::<_, Fail>(raw.to_owned()), Ok(raw.to_owned())];
+        let list = printed(false, |out| out.stream_json(items));
+        let back: Vec<serde_json::Value> = serde_json::from_str(&list).expect("JSON");
+        assert_eq!(back, [value.clone(), value]);
+        assert!(list.starts_with("[\n  {\n    \"b\": [\n      1,"), "{list}");
     }
 
     #[test]

@@ -194,12 +194,8 @@ fn one_huge_item_costs_about_twice_its_size_and_is_printed_whole() {
     // serde_json::Value trees, 18 times that); the next page never comes.
     // What is held at most: the body as it comes in, and the field's raw
     // text (the printer writes the item as it encodes it, adding no copy).
-    let entries: Vec<String> = (0..600_000)
-        .map(|i| format!(r#"{{"k":{i},"v":"abcdefghijklmnop"}}"#))
-        .collect();
-    let future = format!("[{}]", entries.join(","));
-    let item = future.len();
-    let page = droplet_page(&[droplet_json(1, "huge", Some(&future))], Some("NEXT"));
+    let page = huge_item_page(Some("NEXT"));
+    let item = page.len() - 2_000;
     let mb = page.len() / 1_000_000;
     let server = Hostile::start(move |asked| {
         if asked.query("page").is_some() {
@@ -230,6 +226,46 @@ fn one_huge_item_costs_about_twice_its_size_and_is_printed_whole() {
     assert!(peak < (3 * mb as u64 + 15) * 1_000, "{peak} kB");
     let _ = run.child.kill();
     let _ = run.child.wait();
+}
+
+/// A page of one droplet whose unknown field is 20 MB of small objects
+/// (as serde_json::Value trees, 18 times that), its next link `next`.
+fn huge_item_page(next: Option<&str>) -> Vec<u8> {
+    let entries: Vec<String> = (0..600_000)
+        .map(|i| format!(r#"{{"k":{i},"v":"abcdefghijklmnop"}}"#))
+        .collect();
+    let future = format!("[{}]", entries.join(","));
+    droplet_page(&[droplet_json(1, "huge", Some(&future))], next)
+}
+
+#[test]
+fn raw_answers_are_printed_from_their_text_not_a_tree_of_values() {
+    let page = huge_item_page(None);
+    let mb = page.len() / 1_000_000;
+    let server = Hostile::start(move |_| Reply::json(200, page.clone()));
+    for args in [
+        &["request", "/v2/droplets"][..],
+        &["request", "--paginate", "droplets", "/v2/droplets"],
+    ] {
+        let mut run = doapi(server.url()).args(args).spawn();
+        // The answer is laid out before its first byte is written; the
+        // pipe then holds the process until it is read.
+        let mut stdout = run.take_stdout();
+        let mut first = [0u8; 1];
+        stdout.read_exact(&mut first).expect("a first byte");
+        let peak = peak_kb(&run.pid().to_string()).expect("the process's peak");
+        let mut rest = Vec::new();
+        stdout.read_to_end(&mut rest).expect("the rest");
+        let out = run.finish();
+        assert_eq!(out.code, 0, "{out}");
+        rest.insert(0, first[0]);
+        let printed: serde_json::Value = serde_json::from_slice(&rest).expect("JSON");
+        assert!(printed.is_object() || printed.is_array());
+        println!("{args:?} of {mb} MB: peak RSS {peak} kB");
+        // The body, its text and its layout; a tree of values would cost
+        // some twenty times the body.
+        assert!(peak < (4 * mb as u64 + 15) * 1_000, "{peak} kB");
+    }
 }
 
 #[test]

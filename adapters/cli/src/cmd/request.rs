@@ -1,7 +1,7 @@
 //! `doapi request`: any API call.
 
 use clap::Args;
-use doapi_blocking::endpoints::{Raw, RawList};
+use doapi_blocking::endpoints::{AsText, Raw, RawList};
 use doapi_blocking::Api;
 use http::Method;
 
@@ -37,21 +37,23 @@ pub fn run(ctx: &mut Ctx, r: RequestArgs) -> Result<(), Fail> {
         if method != Method::GET || body.is_some() {
             return Err(Fail::usage("--paginate only goes with GET and no --data"));
         }
-        let items = ctx.client.paginate(RawList {
+        let items = ctx.client.list(AsText(RawList {
             url: r.path,
             key,
             query: Vec::new(),
-        });
-        return ctx.out.stream(items);
+        }));
+        return ctx.out.stream_json(items);
     }
-    let answer = ctx.client.request(Raw {
+    // The answer as its JSON text: a tree of values would cost some twenty
+    // to forty times the body.
+    let answer = ctx.client.send(AsText(Raw {
         method,
         url: r.path,
         query: Vec::new(),
         body,
-    })?;
+    }))?;
     match answer {
-        Some(v) => ctx.out.one(&v),
+        Some(v) => ctx.out.json(&v),
         None => Ok(()),
     }
 }
