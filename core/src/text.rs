@@ -12,7 +12,10 @@
 //!   `… (N more bytes)`, N counting the bytes of the original text left
 //!   out. The work done is bounded by the cap, not by the text.
 //! - A secret (the API token) is replaced by `<redacted>` wherever it
-//!   appears ([`Safe::without`]; [`redact`] for text that is kept).
+//!   appears ([`Safe::without`]; [`redact`] for text that is kept). A
+//!   secret shorter than [`MIN_SECRET`] bytes is not looked for: it cannot
+//!   be told from ordinary text (a token of `x` would blank every `x`), and
+//!   no DigitalOcean token is that short.
 //!
 //! JSON printed for programs is not made safe here: serde's encoder already
 //! escapes every control character inside strings, and must stay exact.
@@ -24,7 +27,8 @@
 //! assert_eq!(shown, r"\u{1b}[2Jhello\nworld");
 //! let long = "x".repeat(10_000);
 //! assert!(Safe::new(&long).cap(8).to_string().ends_with("xxxxxxxx… (9992 more bytes)"));
-//! assert_eq!(Safe::new("token=abc").without("abc").to_string(), "token=<redacted>");
+//! let shown = Safe::new("token=dop_v1_abc").without("dop_v1_abc").to_string();
+//! assert_eq!(shown, "token=<redacted>");
 //! ```
 
 use std::fmt::{self, Write};
@@ -37,6 +41,9 @@ pub const FIELD_CAP: usize = 1024;
 
 /// The longest a whole line is shown ([`line()`]).
 pub const LINE_CAP: usize = 4096;
+
+/// The shortest secret looked for.
+pub const MIN_SECRET: usize = 8;
 
 /// What a secret is replaced with.
 pub const REDACTED: &str = "<redacted>";
@@ -65,10 +72,10 @@ impl<'a> Safe<'a> {
         Safe { cap, ..self }
     }
 
-    /// The same text with `secret` replaced wherever it appears (an empty
-    /// secret is ignored).
+    /// The same text with `secret` replaced wherever it appears (one
+    /// shorter than [`MIN_SECRET`] is ignored).
     pub fn without(self, secret: &'a str) -> Self {
-        let secret = Some(secret).filter(|s| !s.is_empty());
+        let secret = Some(secret).filter(|s| s.len() >= MIN_SECRET);
         Safe { secret, ..self }
     }
 }
@@ -142,10 +149,10 @@ pub fn line(text: &str, secret: Option<&str>) -> String {
     }
 }
 
-/// Replaces `secret` wherever it appears in `text` that is kept (an empty
-/// secret is ignored).
+/// Replaces `secret` wherever it appears in `text` that is kept (one
+/// shorter than [`MIN_SECRET`] is ignored).
 pub fn redact(text: &mut String, secret: &str) {
-    if !secret.is_empty() && text.contains(secret) {
+    if secret.len() >= MIN_SECRET && text.contains(secret) {
         *text = text.replace(secret, REDACTED);
     }
 }
@@ -182,16 +189,22 @@ mod tests {
 
     #[test]
     fn the_secret_is_replaced_everywhere() {
-        let s = "tok tok\x1btok";
+        let tok = "dop_v1_secret";
+        let s = format!("{tok} {tok}\x1b{tok}");
         assert_eq!(
-            Safe::new(s).without("tok").to_string(),
+            Safe::new(&s).without(tok).to_string(),
             r"<redacted> <redacted>\u{1b}<redacted>"
         );
-        assert_eq!(Safe::new("abc").without("").to_string(), "abc");
-        let mut kept = String::from("Bearer tok, tok");
-        redact(&mut kept, "tok");
+        let mut kept = format!("Bearer {tok}, {tok}");
+        redact(&mut kept, tok);
         assert_eq!(kept, "Bearer <redacted>, <redacted>");
-        let l = line(&format!("{}tok\nx", "a".repeat(LINE_CAP)), Some("tok"));
-        assert!(!l.contains("tok") && !l.contains('\n'), "{l}");
+        let l = line(&format!("{}{tok}\nx", "a".repeat(100)), Some(tok));
+        assert_eq!(l, format!("{}<redacted>\\nx", "a".repeat(100)));
+        // Too short to tell from other text: not looked for.
+        assert_eq!(
+            Safe::new("nonexistent").without("x").to_string(),
+            "nonexistent"
+        );
+        assert_eq!(Safe::new("abc").without("").to_string(), "abc");
     }
 }

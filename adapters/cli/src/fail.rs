@@ -136,8 +136,8 @@ mod tests {
 
     #[test]
     fn messages_are_one_safe_line() {
-        let fail = Fail::usage("a\nb\x1b[2J tok").after("doing");
-        let line = text::line(&fail.to_string(), Some("tok"));
+        let fail = Fail::usage("a\nb\x1b[2J dop_v1_tok").after("doing");
+        let line = text::line(&fail.to_string(), Some("dop_v1_tok"));
         assert_eq!(line, r"doing: a\nb\u{1b}[2J <redacted>");
     }
 }
