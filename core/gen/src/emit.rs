@@ -202,16 +202,15 @@ fn group(ctx: &Ctx<'_, '_>, module: &str, tag: &str, ops: &[&Op]) -> String {
     }
     out.push('\n');
     out.push_str(&uses.render());
-    if !shared_used.is_empty() {
-        let list: Vec<&String> = shared_used.iter().collect();
-        let _ = writeln!(
-            out,
-            "pub use super::shared::{{{}}};",
-            list.iter()
-                .map(|s| s.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
+    let list: Vec<&str> = shared_used.iter().map(String::as_str).collect();
+    match list.len() {
+        0 => {}
+        1 => {
+            let _ = writeln!(out, "pub use super::shared::{};", list[0]);
+        }
+        _ => {
+            let _ = writeln!(out, "pub use super::shared::{{{}}};", list.join(", "));
+        }
     }
     out.push_str(&body);
     out
@@ -922,4 +921,85 @@ fn mod_rs(
         );
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::overrides::Overrides;
+    use crate::spec::Spec;
+    use serde_json::json;
+
+    fn files() -> BTreeMap<String, String> {
+        let shared = json!({"type": "object", "properties": {"id": {"type": "integer"}}});
+        let one = json!({"type": "object", "properties": {"n": {"type": "string"}}});
+        let op = |id: &str, tag: &str, schema: &str| {
+            json!({"operationId": id, "tags": [tag], "responses": {"200": {"content": {"application/json": {"schema": {
+                "properties": {"thing": {"$ref": format!("#/components/schemas/{schema}")}}}}}}}})
+        };
+        let spec = Spec::parse(
+            &json!({
+                "paths": {
+                    "/v2/a": {"get": op("a_get", "Alpha Things", "shared_thing")},
+                    "/v2/b": {"get": op("b_get", "Beta", "shared_thing"), "post": op("b_make", "Beta", "only_b")}
+                },
+                "components": {"schemas": {"shared_thing": shared, "only_b": one}}
+            })
+            .to_string(),
+        )
+        .unwrap();
+        let ov = Overrides::parse(
+            r#"{"error_responses": {"ignore": ["default"], "reason": "r"},
+                "required_in_responses": {"reason": "r"},
+                "default_features": {"tags": ["Beta"], "reason": "r"}}"#,
+        )
+        .unwrap();
+        let (ops, types) = crate::ops::build(&spec, &ov).unwrap();
+        emit(&ops, &types, "")
+    }
+
+    #[test]
+    fn shared_types_are_gated_by_every_feature_that_uses_them() {
+        let f = files();
+        let keys: Vec<&String> = f.keys().collect();
+        assert_eq!(
+            keys,
+            [
+                "alpha_things.rs",
+                "beta.rs",
+                "mod.rs",
+                "registry/table.rs",
+                "shared.rs"
+            ]
+        );
+        let shared = &f["shared.rs"];
+        assert!(
+            shared.contains("#[cfg(any(feature = \"alpha_things\", feature = \"beta\"))]\nmodel! {\n    gen\n    /// The spec's `shared_thing` schema.\n    pub struct SharedThing {"),
+            "{shared}"
+        );
+        assert!(f["alpha_things.rs"].contains("pub use super::shared::SharedThing;"));
+        assert!(f["beta.rs"].contains("pub use super::shared::SharedThing;"));
+        // A type one feature uses lives in its module, ungated there (the
+        // module itself is gated).
+        assert!(f["beta.rs"].contains("pub struct OnlyB {"));
+        assert!(!shared.contains("OnlyB"));
+        let m = &f["mod.rs"];
+        assert!(m.contains("#[cfg(feature = \"beta\")]\npub mod beta;"));
+        assert!(m.contains(
+            "#[cfg(any(feature = \"alpha_things\", feature = \"beta\"))]\npub mod shared;"
+        ));
+        let table = &f["registry/table.rs"];
+        assert!(table.contains("#[cfg(feature = \"alpha_things\")]\n        \"a_get\" => v.one::<crate::api::alpha_things::AGet>(op),"));
+    }
+
+    #[test]
+    fn operations_name_their_method_path_and_reference() {
+        let f = files();
+        let beta = &f["beta.rs"];
+        assert!(beta.contains("/// `POST /v2/b`: operation `b_make`\n/// ([reference](https://docs.digitalocean.com/reference/api/digitalocean/#tag/Beta/operation/b_make))."));
+        assert!(beta.contains("impl Endpoint for BMake {\n    type Output = OnlyB;\n    fn method(&self) -> http::Method {\n        http::Method::POST\n    }"));
+        assert!(beta.contains("rt::one(body, \"thing\")"));
+        assert!(f["registry/table.rs"]
+            .contains("implementation: Implementation::Generated(\"beta::BMake\"),"));
+    }
 }

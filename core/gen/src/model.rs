@@ -247,12 +247,24 @@ pub fn maximum(s: &Value) -> Option<f64> {
 }
 
 /// The integer type of an integer schema: `u64` when its minimum is at
-/// least 0, else `i64`.
+/// least 0; else `i64`, unless the spec itself gives a value beyond
+/// `i64::MAX` (a `maximum`, `default` or `example`: then `u64`, or
+/// `serde_json::Number` when a minimum below 0 is given too).
 pub fn integer(s: &Value) -> Ty {
     if minimum(s).is_some_and(|m| m >= 0.0) {
-        Ty::U64
-    } else {
-        Ty::I64
+        return Ty::U64;
+    }
+    let beyond = ["maximum", "default", "example"]
+        .iter()
+        .filter_map(|k| s.get(*k))
+        .any(|v| {
+            v.as_u64().is_some_and(|x| x > i64::MAX as u64)
+                || v.as_f64().is_some_and(|x| x >= 9.223_372_036_854_776e18)
+        });
+    match (beyond, minimum(s)) {
+        (true, Some(_)) => Ty::Number,
+        (true, None) => Ty::U64,
+        _ => Ty::I64,
     }
 }
 
@@ -962,6 +974,14 @@ mod tests {
                 Ty::Object,
             ),
             (json!({"type": "integer", "enum": [0, 1]}), Ty::I64),
+            (
+                json!({"type": "integer", "example": 9223372036854776000u64}),
+                Ty::U64,
+            ),
+            (
+                json!({"type": "integer", "minimum": -1, "maximum": 9223372036854776000u64}),
+                Ty::Number,
+            ),
         ];
         for (schema, want) in cases {
             let v: &'static Value = Box::leak(Box::new(schema));

@@ -4,9 +4,9 @@
 //! - The success response is the lowest 2xx with a JSON schema; without
 //!   one, a 2xx with other content is raw bytes, else nothing (`()`).
 //!   Other responses are errors, decoded by the core's `ApiError`.
-//! - A response object with `links` or `meta` and exactly one array
-//!   property is a listing: a page of that array's items, the rest of the
-//!   object kept in the page. An object with exactly one property is that
+//! - A `GET` whose response object has `links` or `meta` and exactly one
+//!   array property is a listing: a page of that array's items, the rest
+//!   of the object kept in the page. An object with exactly one property is that
 //!   property (`{"droplet": {...}}` answers a droplet). Anything else is
 //!   the whole object.
 //! - A listing's `page` and `per_page` are the paginator's, not fields.
@@ -149,14 +149,23 @@ enum Envelope<'s> {
 pub fn build<'s>(spec: &'s Spec, ov: &'s Overrides) -> Result<(Vec<Op>, Types<'s>), String> {
     let raw = spec.operations();
     let ids: BTreeSet<&str> = raw.iter().map(|r| r.id()).collect();
+    let first = |k: &'s String| k.split(' ').next().unwrap_or_default();
     for (section, keys) in [
-        ("handmade", ov.handmade.keys().collect::<Vec<_>>()),
-        ("skip", ov.skip.keys().collect()),
-        ("params", ov.params.keys().collect()),
-        ("names", ov.names.keys().collect()),
+        (
+            "handmade",
+            ov.handmade.keys().map(String::as_str).collect::<Vec<_>>(),
+        ),
+        ("skip", ov.skip.keys().map(String::as_str).collect()),
+        ("params", ov.params.keys().map(String::as_str).collect()),
+        ("names", ov.names.keys().map(String::as_str).collect()),
+        (
+            "responses",
+            ov.responses.keys().map(String::as_str).collect(),
+        ),
+        ("bad_examples", ov.bad_examples.keys().map(first).collect()),
     ] {
         for k in keys {
-            if !ids.contains(k.as_str()) {
+            if !ids.contains(k) {
                 return Err(format!(
                     "overrides.json: {section}.{k} names no operation of the spec"
                 ));
@@ -236,34 +245,52 @@ pub fn build<'s>(spec: &'s Spec, ov: &'s Overrides) -> Result<(Vec<Op>, Types<'s
         op.output = match shape {
             Shape::Empty => Output::Empty,
             Shape::Bytes => Output::Bytes,
-            Shape::Json(schema) => match envelope(spec, &types, schema) {
-                Envelope::Whole(s) => Output::Whole(typed.then(|| {
-                    types.ty(
-                        s,
-                        &format!("{}Response", op.name),
-                        &format!("Response of `{}`.", op.id),
-                    )
-                })),
-                Envelope::One(k, s) => {
+            Shape::Json(schema) => match ov.responses.get(&op.id) {
+                Some(e) => {
+                    let schema = match &e.schema {
+                        Some(name) => spec.schemas().get(name).ok_or_else(|| {
+                            format!("overrides.json: responses.{}: no schema {name}", op.id)
+                        })?,
+                        None => schema,
+                    };
                     let t = typed.then(|| {
                         types.ty(
-                            s,
-                            &format!("{}{}", op.name, names::pascal(&k)),
-                            &format!("`{k}` of the response of `{}`.", op.id),
+                            schema,
+                            &format!("{}{}", op.name, names::pascal(&e.key)),
+                            &format!("`{}` of the response of `{}`.", e.key, op.id),
                         )
                     });
-                    Output::One(k, t)
+                    Output::One(e.key.clone(), t)
                 }
-                Envelope::Page(k, s) => {
-                    let t = typed.then(|| {
+                None => match envelope(spec, &types, schema, &op.method) {
+                    Envelope::Whole(s) => Output::Whole(typed.then(|| {
                         types.ty(
                             s,
-                            &format!("{}{}Item", op.name, names::pascal(&k)),
-                            &format!("An item of `{k}` of `{}`.", op.id),
+                            &format!("{}Response", op.name),
+                            &format!("Response of `{}`.", op.id),
                         )
-                    });
-                    Output::Page(k, t)
-                }
+                    })),
+                    Envelope::One(k, s) => {
+                        let t = typed.then(|| {
+                            types.ty(
+                                s,
+                                &format!("{}{}", op.name, names::pascal(&k)),
+                                &format!("`{k}` of the response of `{}`.", op.id),
+                            )
+                        });
+                        Output::One(k, t)
+                    }
+                    Envelope::Page(k, s) => {
+                        let t = typed.then(|| {
+                            types.ty(
+                                s,
+                                &format!("{}{}Item", op.name, names::pascal(&k)),
+                                &format!("An item of `{k}` of `{}`.", op.id),
+                            )
+                        });
+                        Output::Page(k, t)
+                    }
+                },
             },
         };
         let listing = matches!(op.output, Output::Page(..));
@@ -342,6 +369,18 @@ pub fn build<'s>(spec: &'s Spec, ov: &'s Overrides) -> Result<(Vec<Op>, Types<'s
             match content.and_then(|c| c.get("application/json")) {
                 Some(media) => {
                     let schema = media.get("schema").unwrap_or(&Value::Null);
+                    // A hand-made model is a response model (its required
+                    // fields are plain): a body that is one is its own
+                    // type, from the same schema.
+                    let hand_made = spec::schema_ref(schema).is_some_and(|r| {
+                        let r = ov.twins.get(r).map_or(r, |t| t.same_as.as_str());
+                        ov.models.contains_key(r)
+                    });
+                    let schema = if hand_made {
+                        spec.resolve(schema)
+                    } else {
+                        schema
+                    };
                     let ty = typed.then(|| {
                         types.ty(
                             schema,
@@ -381,6 +420,16 @@ pub fn build<'s>(spec: &'s Spec, ov: &'s Overrides) -> Result<(Vec<Op>, Types<'s
         }
     }
     types.compute_checks();
+    for d in types.defs.iter().filter(|d| d.request) {
+        if let crate::model::Def::Struct(fs) = &d.def {
+            if let Some(f) = fs.iter().find(|f| matches!(&f.ty, Ty::External(_))) {
+                return Err(format!(
+                    "{}.{}: a hand-made model inside a request body: no rule for it (its required fields are plain)",
+                    d.name, f.json
+                ));
+            }
+        }
+    }
     for k in ov.fields.keys() {
         if !types.used_fields.contains(k) {
             return Err(format!(
@@ -421,7 +470,12 @@ fn success<'s>(spec: &'s Spec, ov: &Overrides, op: &'s Value) -> Result<Shape<'s
     Ok(if bytes { Shape::Bytes } else { Shape::Empty })
 }
 
-fn envelope<'s>(spec: &'s Spec, types: &Types<'s>, schema: &'s Value) -> Envelope<'s> {
+fn envelope<'s>(
+    spec: &'s Spec,
+    types: &Types<'s>,
+    schema: &'s Value,
+    method: &str,
+) -> Envelope<'s> {
     let s = spec.resolve(schema);
     if s.get("oneOf").is_some() || s.get("anyOf").is_some() {
         return Envelope::Whole(schema);
@@ -436,7 +490,8 @@ fn envelope<'s>(spec: &'s Spec, types: &Types<'s>, schema: &'s Value) -> Envelop
         .iter()
         .filter(|(k, v)| k.as_str() != "links" && k.as_str() != "meta" && is_array(v))
         .collect();
-    if paged && arrays.len() == 1 {
+    // Only a GET is a listing: the paginator follows `next` with GETs.
+    if paged && arrays.len() == 1 && method == "GET" {
         let (k, v) = arrays[0];
         let items = spec.resolve(v).get("items").unwrap_or(&Value::Null);
         return Envelope::Page(k.clone(), items);

@@ -118,6 +118,19 @@ pub struct Ambiguous {
     pub reason: String,
 }
 
+/// A success response whose envelope is not what its schema says.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Envelope {
+    /// The key the value is under (`{"action": {...}}`).
+    pub key: String,
+    /// The schema of the value, when it is not the response's.
+    #[serde(default)]
+    pub schema: Option<String>,
+    /// Why.
+    pub reason: String,
+}
+
 /// The whole file.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -153,6 +166,13 @@ pub struct Overrides {
     /// Operation id → Rust name.
     #[serde(default)]
     pub names: BTreeMap<String, Rename>,
+    /// Operation id → its response's envelope.
+    #[serde(default)]
+    pub responses: BTreeMap<String, Envelope>,
+    /// Response examples of the spec that contradict their own schema,
+    /// by `operation_id code where` (as the examples test names them).
+    #[serde(default)]
+    pub bad_examples: BTreeMap<String, Because>,
     /// `schema.property` → type or requiredness.
     #[serde(default)]
     pub fields: BTreeMap<String, Field>,
@@ -175,29 +195,84 @@ impl Overrides {
         check("error_responses", "", &o.error_responses.reason);
         check("required_in_responses", "", &o.required_in_responses.reason);
         check("default_features", "", &o.default_features.reason);
-        o.tags.iter().for_each(|(k, v)| check("tags", k, &v.reason));
-        o.handmade
-            .iter()
-            .for_each(|(k, v)| check("handmade", k, &v.reason));
-        o.skip.iter().for_each(|(k, v)| check("skip", k, &v.reason));
-        o.models
-            .iter()
-            .for_each(|(k, v)| check("models", k, &v.reason));
-        o.twins
-            .iter()
-            .for_each(|(k, v)| check("twins", k, &v.reason));
-        o.params
-            .iter()
-            .for_each(|(k, v)| check("params", k, &v.reason));
-        o.names
-            .iter()
-            .for_each(|(k, v)| check("names", k, &v.reason));
-        o.fields
-            .iter()
-            .for_each(|(k, v)| check("fields", k, &v.reason));
-        o.ambiguous
-            .iter()
-            .for_each(|(k, v)| check("ambiguous", k, &v.reason));
+        let sections: [(&str, Vec<(&String, &str)>); 11] = [
+            (
+                "tags",
+                o.tags.iter().map(|(k, v)| (k, v.reason.as_str())).collect(),
+            ),
+            (
+                "handmade",
+                o.handmade
+                    .iter()
+                    .map(|(k, v)| (k, v.reason.as_str()))
+                    .collect(),
+            ),
+            (
+                "skip",
+                o.skip.iter().map(|(k, v)| (k, v.reason.as_str())).collect(),
+            ),
+            (
+                "models",
+                o.models
+                    .iter()
+                    .map(|(k, v)| (k, v.reason.as_str()))
+                    .collect(),
+            ),
+            (
+                "twins",
+                o.twins
+                    .iter()
+                    .map(|(k, v)| (k, v.reason.as_str()))
+                    .collect(),
+            ),
+            (
+                "params",
+                o.params
+                    .iter()
+                    .map(|(k, v)| (k, v.reason.as_str()))
+                    .collect(),
+            ),
+            (
+                "names",
+                o.names
+                    .iter()
+                    .map(|(k, v)| (k, v.reason.as_str()))
+                    .collect(),
+            ),
+            (
+                "responses",
+                o.responses
+                    .iter()
+                    .map(|(k, v)| (k, v.reason.as_str()))
+                    .collect(),
+            ),
+            (
+                "bad_examples",
+                o.bad_examples
+                    .iter()
+                    .map(|(k, v)| (k, v.reason.as_str()))
+                    .collect(),
+            ),
+            (
+                "fields",
+                o.fields
+                    .iter()
+                    .map(|(k, v)| (k, v.reason.as_str()))
+                    .collect(),
+            ),
+            (
+                "ambiguous",
+                o.ambiguous
+                    .iter()
+                    .map(|(k, v)| (k, v.reason.as_str()))
+                    .collect(),
+            ),
+        ];
+        for (section, entries) in &sections {
+            for (k, reason) in entries {
+                check(section, k, reason);
+            }
+        }
         if missing.is_empty() {
             Ok(o)
         } else {

@@ -3779,11 +3779,11 @@ model! {
         /// `log_preallocate`.
         log_preallocate: bool = "log_preallocate",
         /// `log_retention_bytes`.
-        log_retention_bytes: i64 = "log_retention_bytes",
+        log_retention_bytes: serde_json::Number = "log_retention_bytes",
         /// `log_retention_hours`.
         log_retention_hours: i64 = "log_retention_hours",
         /// `log_retention_ms`.
-        log_retention_ms: i64 = "log_retention_ms",
+        log_retention_ms: serde_json::Number = "log_retention_ms",
         /// `log_roll_jitter_ms`.
         log_roll_jitter_ms: u64 = "log_roll_jitter_ms",
         /// `log_roll_ms`.
@@ -3937,13 +3937,13 @@ model! {
         /// `file_delete_delay_ms`.
         file_delete_delay_ms: i64 = "file_delete_delay_ms",
         /// `flush_messages`.
-        flush_messages: i64 = "flush_messages",
+        flush_messages: u64 = "flush_messages",
         /// `flush_ms`.
-        flush_ms: i64 = "flush_ms",
+        flush_ms: u64 = "flush_ms",
         /// `index_interval_bytes`.
         index_interval_bytes: i64 = "index_interval_bytes",
         /// `max_compaction_lag_ms`.
-        max_compaction_lag_ms: i64 = "max_compaction_lag_ms",
+        max_compaction_lag_ms: u64 = "max_compaction_lag_ms",
         /// `max_message_bytes`.
         max_message_bytes: i64 = "max_message_bytes",
         /// `message_down_conversion_enable`.

@@ -13,6 +13,7 @@ use crate::api::registry::types::{FromParams, ParamError, ParamSource};
 use crate::api::rt;
 use crate::endpoint::Endpoint;
 use crate::error::{DecodeError, RequestError};
+use crate::models::model;
 
 /// `PATCH /v2/domains/{domain_name}/records/{domain_record_id}`: operation `domains_patch_record`
 /// ([reference](https://docs.digitalocean.com/reference/api/digitalocean/#tag/Domain-Records/operation/domains_patch_record)).
@@ -23,7 +24,7 @@ pub struct DomainsPatchRecord {
     /// Path parameter `domain_record_id`.
     pub domain_record_id: i64,
     /// The JSON body, if any.
-    pub body: Option<crate::models::DomainRecord>,
+    pub body: Option<DomainsPatchRecordBody>,
 }
 
 impl Endpoint for DomainsPatchRecord {
@@ -43,6 +44,7 @@ impl Endpoint for DomainsPatchRecord {
     }
     fn validate(&self) -> Result<(), RequestError> {
         rt::non_empty("domain_name", &self.domain_name)?;
+        rt::Check::check(&self.body)?;
         Ok(())
     }
     fn decode(&self, body: &[u8]) -> Result<Self::Output, DecodeError> {
@@ -57,5 +59,39 @@ impl FromParams for DomainsPatchRecord {
             domain_record_id: p.path("domain_record_id")?,
             body: p.body_opt()?,
         })
+    }
+}
+
+model! {
+    gen
+    /// Body of `domains_patch_record`.
+    pub struct DomainsPatchRecordBody {
+        /// `data`.
+        data: String = "data",
+        /// `flags`.
+        flags: i64 = "flags",
+        /// `id`; read-only.
+        id: i64 = "id",
+        /// `name`.
+        name: String = "name",
+        /// `port`.
+        port: i64 = "port",
+        /// `priority`.
+        priority: i64 = "priority",
+        /// `tag`.
+        tag: String = "tag",
+        /// `ttl`.
+        ttl: i64 = "ttl",
+        /// `type`; required in requests.
+        kind: String = "type",
+        /// `weight`.
+        weight: i64 = "weight",
+    }
+}
+
+impl rt::Check for DomainsPatchRecordBody {
+    fn check(&self) -> Result<(), RequestError> {
+        rt::required(self.kind.is_some(), "DomainsPatchRecordBody.type")?;
+        Ok(())
     }
 }

@@ -35,7 +35,7 @@ impl Endpoint for ImageActionsGet {
         Ok(())
     }
     fn decode(&self, body: &[u8]) -> Result<Self::Output, DecodeError> {
-        rt::whole(body)
+        rt::one(body, "action")
     }
 }
 

@@ -5,7 +5,7 @@
 //! here or in [`crate::endpoints`]: 607 generated as values of this
 //! module, 51 hand-made in the droplet area (not generated again:
 //! one definition per operation), 1 skipped (each with its reason in
-//! `core/gen/overrides.json`). They use 978 generated types. The code is
+//! `core/gen/overrides.json`). They use 980 generated types. The code is
 //! written by `doapi-gen` (`core/gen`) from `../shared/openapi/digitalocean-v2.json`;
 //! rerun `cargo run -p doapi-gen` when the spec changes (`--check` tells
 //! whether the files are current).
@@ -126,6 +126,9 @@
 //!   `i64`. The spec gives most integers no `format` and many no bounds, so
 //!   the widest type of each sign is the only one that holds every value the
 //!   spec allows; a field whose values can be negative can only be signed.
+//!   Where the spec itself gives a value beyond `i64::MAX` (a `maximum`,
+//!   `default` or `example`, as Kafka's `flush_ms` does), the field is
+//!   `u64`, or `serde_json::Number` if a negative minimum is given too.
 //! - **Debug** prints a model as its name and JSON text.
 //!
 //! # `required`
@@ -143,7 +146,7 @@
 //!
 //! # Responses
 //!
-//! A listing (a response with `links` or `meta` and one array) is
+//! A listing (a `GET` whose response has `links` or `meta` and one array) is
 //! `Page<Item>` of that array, its other keys in `Page::extra`; it is paged
 //! by the core's [`Paginator`](crate::paginate::Paginator): `per_page` comes
 //! from the configuration and the next pages from `links.pages.next`, so a

@@ -2801,7 +2801,7 @@ model! {
         /// `enabled`; required in requests.
         enabled: bool = "enabled",
         /// `entities`; required in requests.
-        entities: Vec<String> = "entities",
+        entities: serde_json::Value = "entities",
         /// `tags`; required in requests.
         tags: Vec<String> = "tags",
         /// `type`; required in requests.

@@ -72,7 +72,7 @@ pub struct SecurityCreateSuppression {
 }
 
 impl Endpoint for SecurityCreateSuppression {
-    type Output = crate::endpoint::decode::Page<SuppressedResource>;
+    type Output = SuppressedResourceRoot;
     fn method(&self) -> http::Method {
         http::Method::POST
     }
@@ -83,12 +83,8 @@ impl Endpoint for SecurityCreateSuppression {
         rt::body(&self.body)
     }
     fn decode(&self, body: &[u8]) -> Result<Self::Output, DecodeError> {
-        rt::page(body, "resources")
+        rt::whole(body)
     }
-}
-
-impl List for SecurityCreateSuppression {
-    type Item = SuppressedResource;
 }
 
 impl FromParams for SecurityCreateSuppression {

@@ -85,7 +85,7 @@ pub struct SpacesKeyGet {
 }
 
 impl Endpoint for SpacesKeyGet {
-    type Output = Vec<Key>;
+    type Output = SpacesKeyGetKey;
     fn path(&self) -> String {
         format!("/v2/spaces/keys/{}", rt::seg(&self.access_key))
     }
@@ -94,7 +94,7 @@ impl Endpoint for SpacesKeyGet {
         Ok(())
     }
     fn decode(&self, body: &[u8]) -> Result<Self::Output, DecodeError> {
-        rt::one(body, "keys")
+        rt::one(body, "key")
     }
 }
 
@@ -292,5 +292,20 @@ model! {
         name: String = "name",
         /// `secret_key`; read-only.
         secret_key: String = "secret_key",
+    }
+}
+
+model! {
+    gen
+    /// `key` of the response of `spacesKey_get`.
+    pub struct SpacesKeyGetKey {
+        /// `access_key`; read-only.
+        access_key: String = "access_key",
+        /// `created_at`; read-only.
+        created_at: chrono::DateTime<chrono::Utc> = "created_at",
+        /// `grants`.
+        grants: Vec<Grant> = "grants",
+        /// `name`.
+        name: String = "name",
     }
 }

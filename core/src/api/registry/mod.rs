@@ -54,11 +54,11 @@ pub fn find(id: &str) -> Option<&'static Operation> {
 /// it, ready to send: see the module docs.
 pub fn prepare(id: &str, params: &Params) -> Result<Prepared, ParamError> {
     let op = find(id).ok_or_else(|| ParamError::NoOperation(id.to_owned()))?;
-    op.check(params)?;
-    match op.implementation {
-        Implementation::Skipped(reason) => Err(ParamError::Skipped { id: op.id, reason }),
-        _ => Prepared::from_data(op, params, table::hooks(op)),
+    if let Implementation::Skipped(reason) = op.implementation {
+        return Err(ParamError::Skipped { id: op.id, reason });
     }
+    op.check(params)?;
+    Prepared::from_data(op, params, table::hooks(op))
 }
 
 /// The typed checks of the generated operation `id`, when its feature is

@@ -4145,7 +4145,7 @@ pub static OPERATIONS: &[Operation] = &[
         params: &[Param { name: "image_id", location: Location::Path, kind: ParamKind::Integer { min: None, max: None }, required: true }, Param { name: "action_id", location: Location::Path, kind: ParamKind::Integer { min: Some(1), max: None }, required: true }, ],
         body: Body::None,
         list_key: None,
-        response: Response::Whole,
+        response: Response::One("action"),
         implementation: Implementation::Generated("image_actions::ImageActionsGet"),
     },
     Operation {
@@ -4169,7 +4169,7 @@ pub static OPERATIONS: &[Operation] = &[
         params: &[Param { name: "image_id", location: Location::Path, kind: ParamKind::Integer { min: None, max: None }, required: true }, ],
         body: Body::Optional,
         list_key: None,
-        response: Response::Whole,
+        response: Response::One("action"),
         implementation: Implementation::Handmade(&["ActOnImage"]),
     },
     Operation {
@@ -6916,8 +6916,8 @@ pub static OPERATIONS: &[Operation] = &[
         path: "/v2/security/settings/suppressions",
         params: &[],
         body: Body::Required,
-        list_key: Some("resources"),
-        response: Response::Page("resources"),
+        list_key: None,
+        response: Response::Whole,
         implementation: Implementation::Generated("security::SecurityCreateSuppression"),
     },
     Operation {
@@ -7085,7 +7085,7 @@ pub static OPERATIONS: &[Operation] = &[
         params: &[Param { name: "access_key", location: Location::Path, kind: ParamKind::String { values: &[], format: None }, required: true }, ],
         body: Body::None,
         list_key: None,
-        response: Response::One("keys"),
+        response: Response::One("key"),
         implementation: Implementation::Generated("spaces_keys::SpacesKeyGet"),
     },
     Operation {
@@ -8239,7 +8239,7 @@ pub(super) fn hooks(op: &Operation) -> Option<Hooks> {
         #[cfg(feature = "dedicated_inference")]
         "dedicatedInferences_patch" => Hooks { body: Some(super::types::body_checked::<crate::api::dedicated_inference::DedicatedInferenceUpdateRequest>), response: Some(super::types::response::<crate::api::dedicated_inference::DedicatedInference>) },
         #[cfg(feature = "domain_records")]
-        "domains_patch_record" => Hooks { body: Some(super::types::body::<crate::models::DomainRecord>), response: Some(super::types::response::<crate::models::DomainRecord>) },
+        "domains_patch_record" => Hooks { body: Some(super::types::body_checked::<crate::api::domain_records::DomainsPatchRecordBody>), response: Some(super::types::response::<crate::models::DomainRecord>) },
         #[cfg(feature = "droplets")]
         "droplets_destroy_retryWithAssociatedResources" => Hooks { body: None, response: None },
         #[cfg(feature = "droplets")]
@@ -8993,7 +8993,7 @@ pub(super) fn hooks(op: &Operation) -> Option<Hooks> {
         #[cfg(feature = "security")]
         "security_create_scan_rule" => Hooks { body: Some(super::types::body::<crate::api::security::SecurityCreateScanRuleBody>), response: None },
         #[cfg(feature = "security")]
-        "security_create_suppression" => Hooks { body: Some(super::types::body::<crate::api::security::SecurityCreateSuppressionBody>), response: Some(super::types::response::<crate::api::security::SuppressedResource>) },
+        "security_create_suppression" => Hooks { body: Some(super::types::body::<crate::api::security::SecurityCreateSuppressionBody>), response: Some(super::types::response::<crate::api::security::SuppressedResourceRoot>) },
         #[cfg(feature = "security")]
         "security_delete_suppression" => Hooks { body: None, response: None },
         #[cfg(feature = "security")]
@@ -9019,7 +9019,7 @@ pub(super) fn hooks(op: &Operation) -> Option<Hooks> {
         #[cfg(feature = "spaces_keys")]
         "spacesKey_delete" => Hooks { body: None, response: None },
         #[cfg(feature = "spaces_keys")]
-        "spacesKey_get" => Hooks { body: None, response: Some(super::types::response::<Vec<crate::api::spaces_keys::Key>>) },
+        "spacesKey_get" => Hooks { body: None, response: Some(super::types::response::<crate::api::spaces_keys::SpacesKeyGetKey>) },
         #[cfg(feature = "spaces_keys")]
         "spacesKey_list" => Hooks { body: None, response: Some(super::types::response::<crate::api::spaces_keys::Key>) },
         #[cfg(feature = "spaces_keys")]
@@ -10215,7 +10215,7 @@ pub(super) fn visit<V: Visitor>(op: &'static Operation, v: V) -> Option<V::Outpu
         #[cfg(feature = "security")]
         "security_create_scan_rule" => v.one::<crate::api::security::SecurityCreateScanRule>(op),
         #[cfg(feature = "security")]
-        "security_create_suppression" => v.list::<crate::api::security::SecurityCreateSuppression>(op),
+        "security_create_suppression" => v.one::<crate::api::security::SecurityCreateSuppression>(op),
         #[cfg(feature = "security")]
         "security_delete_suppression" => v.one::<crate::api::security::SecurityDeleteSuppression>(op),
         #[cfg(feature = "security")]
