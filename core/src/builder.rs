@@ -4,6 +4,7 @@
 use std::fmt;
 use std::time::Duration;
 
+use crate::budget::Allowance;
 use crate::config::{Config, Limits, MAX_PER_PAGE};
 use crate::error::{Error, RequestError};
 use crate::machine::retry::RetryPolicy;
@@ -61,6 +62,7 @@ pub struct ClientBuilder<C: Connect> {
     user_agent: Option<String>,
     retry: Option<RetryPolicy>,
     limits: Option<Limits>,
+    allowance: Option<Allowance>,
     transport: Option<Box<C::Transport>>,
 }
 
@@ -89,6 +91,7 @@ impl<C: Connect> ClientBuilder<C> {
             user_agent: None,
             retry: None,
             limits: None,
+            allowance: None,
             transport: None,
         }
     }
@@ -169,6 +172,14 @@ impl<C: Connect> ClientBuilder<C> {
         self
     }
 
+    /// The rate budget shared by every task and thread using the client
+    /// (default: 250 requests a minute, 10 % of it kept for interactive
+    /// calls while waits poll; [`Allowance::unlimited`] turns it off).
+    pub fn allowance(mut self, allowance: Allowance) -> Self {
+        self.allowance = Some(allowance);
+        self
+    }
+
     /// Another transport, such as an offline one in tests.
     pub fn transport(mut self, transport: impl Into<Box<C::Transport>>) -> Self {
         self.transport = Some(transport.into());
@@ -205,6 +216,9 @@ impl<C: Connect> ClientBuilder<C> {
         }
         if let Some(limits) = self.limits {
             config.limits = limits;
+        }
+        if let Some(allowance) = self.allowance {
+            config.allowance = allowance;
         }
         check(&config)?;
         C::connect(config, self.transport)
@@ -244,6 +258,12 @@ fn check(config: &Config) -> Result<(), RequestError> {
             MAX_TIMEOUT,
         ),
         ("retry deadline", r.deadline, Duration::ZERO, MAX_TIMEOUT),
+        (
+            "background patience",
+            Some(config.allowance.background_patience),
+            Duration::ZERO,
+            MAX_TIMEOUT,
+        ),
     ];
     for (what, d, min, max) in spans {
         if let Some(d) = d.filter(|d| !(min..=max).contains(d)) {
@@ -260,6 +280,10 @@ fn check(config: &Config) -> Result<(), RequestError> {
     }
     if l.max_body == 0 {
         return Err(out_of_range("max body", 0, "at least 1 byte"));
+    }
+    if config.allowance.reserve_percent > 100 {
+        let percent = config.allowance.reserve_percent;
+        return Err(out_of_range("reserve percent", percent, "0 to 100"));
     }
     Ok(())
 }

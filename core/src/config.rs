@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use http::{HeaderMap, Uri};
 
+use crate::budget::Allowance;
 use crate::error::{host, RequestError, TransportError, TransportErrorKind};
 use crate::machine::retry::RetryPolicy;
 use crate::token::Token;
@@ -46,6 +47,8 @@ pub struct Config {
     pub retry: RetryPolicy,
     /// The timeouts and body cap of the adapters' real transports.
     pub limits: Limits,
+    /// The rate budget every request of the client draws from.
+    pub allowance: Allowance,
 }
 
 impl Config {
@@ -66,6 +69,7 @@ impl Config {
             wait_time: Some(Duration::from_secs(30 * 60)),
             retry: RetryPolicy::default(),
             limits: Limits::default(),
+            allowance: Allowance::default(),
         }
     }
 

@@ -26,7 +26,7 @@
 //! | layer | modules | what |
 //! |---|---|---|
 //! | values | [`text`], [`error`], [`token`], [`url`], [`ratelimit`], [`models`], [`target`], [`wait::state`] | server text made safe to show, errors, the token, URLs and the origin pin, rate limits and response facts, the models, what has actions, where a wait's targets stand |
-//! | settings | [`machine::retry`], [`config`], [`builder`] | the retry policy, the checked settings, the one builder |
+//! | settings | [`machine::retry`], [`budget`], [`config`], [`builder`] | the retry policy, the shared rate budget, the checked settings, the one builder |
 //! | operations | [`endpoint`], [`endpoints`] | the `Endpoint` and `List` traits, request building and decoding; the operation values |
 //! | machines | [`machine`], [`call`], [`paginate`], [`wait`] | the protocol and one retried request; one call; lazy pages; the waits (acceptors and round planner pure) |
 //! | session | [`session`], [`client`], [`prelude`] | the session that builds every machine and does the bookkeeping of every exchange; the [`Api`] every client offers; what a client crate re-exports |
@@ -56,6 +56,7 @@ pub use http;
 pub use serde_json;
 
 pub mod api;
+pub mod budget;
 pub mod builder;
 pub mod call;
 pub mod client;
@@ -77,6 +78,7 @@ pub mod token;
 pub mod url;
 pub mod wait;
 
+pub use budget::{Allowance, Budget, Priority};
 pub use builder::{ClientBuilder, ConfigBuilder, Connect, ENDPOINT_VAR, TOKEN_VARS};
 pub use call::Call;
 pub use client::Api;
@@ -87,7 +89,7 @@ pub use machine::retry::RetryPolicy;
 pub use machine::{Answer, Attempt, Cancel, Machine, MapOutput};
 pub use paginate::Paginator;
 pub use ratelimit::{LastSeen, RateLimit, ResponseInfo};
-pub use session::{Next, Outgoing, Session};
+pub use session::{Metered, Next, Outgoing, Session};
 pub use token::Token;
 pub use wait::{
     Resource, Target, TargetState, Until, Verdict, Wait, WaitActions, WaitActionsOnObjects,

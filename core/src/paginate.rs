@@ -6,6 +6,7 @@ use std::time::Instant;
 
 use http::{Request, Response};
 
+use crate::budget::Priority;
 use crate::config::Config;
 use crate::endpoint::decode::{Decoded, Page};
 use crate::endpoint::request::page_size;
@@ -63,6 +64,8 @@ pub struct Paginator<L: List> {
     config: Config,
     op: L,
     per_page: u64,
+    /// How its requests draw from the budget.
+    priority: Priority,
     /// Where each page's `meta` is recorded, for a session's listing.
     last_seen: Option<Arc<LastSeen>>,
     /// The page being fetched.
@@ -84,6 +87,7 @@ impl<L: List> Paginator<L> {
         let mut pager = Paginator {
             config: config.clone(),
             per_page: page_size(config, &op),
+            priority: Priority::Interactive,
             last_seen: None,
             send: None,
             next: None,
@@ -102,6 +106,12 @@ impl<L: List> Paginator<L> {
             Err(e) => pager.fail(e.into()),
         }
         pager
+    }
+
+    /// The same listing drawing from the budget as a wait's polls do.
+    pub(crate) fn in_background(mut self) -> Self {
+        self.priority = Priority::Background;
+        self
     }
 
     /// The same listing recording each page's `meta` in `last_seen`.
@@ -197,7 +207,8 @@ impl<L: List> Machine for Paginator<L> {
             return None;
         }
         if self.send.is_none() {
-            let req = self.next.take()?;
+            let mut req = self.next.take()?;
+            req.extensions_mut().insert(self.priority);
             self.send = Some(RetriedRequest::new(req, &self.config.retry));
         }
         self.send.as_mut()?.poll_request()

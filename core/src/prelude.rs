@@ -3,6 +3,7 @@
 //! the wait types. `doapi_blocking` and `doapi_async` re-export this
 //! module's items at their roots.
 
+pub use crate::budget::Allowance;
 pub use crate::builder::ConfigBuilder;
 pub use crate::client::Api;
 pub use crate::config::{Config, Limits};

@@ -15,6 +15,7 @@
 //!   }
 //! ```
 
+use std::collections::VecDeque;
 use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Instant;
@@ -22,12 +23,13 @@ use std::time::Instant;
 use http::{Request, Response};
 use tracing::Span;
 
+use crate::budget::{Budget, Priority};
 use crate::call::Call;
 use crate::config::Config;
 use crate::endpoint::{Endpoint, List};
 use crate::endpoints::{GetDroplet, GetFloatingIp, GetImage};
 use crate::error::{Error, TransportError};
-use crate::machine::{Attempt, Machine};
+use crate::machine::{Answer, Attempt, Cancel, Machine};
 use crate::models::{Action, Droplet, Meta};
 use crate::paginate::Paginator;
 use crate::ratelimit::{LastSeen, RateLimit, ResponseInfo};
@@ -40,6 +42,7 @@ use crate::wait::{Until, WaitActions, WaitActionsOnObjects, WaitDroplets, WaitFo
 pub struct Session {
     config: Config,
     last: Arc<LastSeen>,
+    budget: Arc<Budget>,
 }
 
 /// What a driver does next with a machine: see [`Session::next`].
@@ -74,8 +77,9 @@ impl Session {
     /// A session with this configuration.
     pub fn new(config: Config) -> Self {
         Session {
-            config,
+            budget: Arc::new(Budget::new(config.allowance)),
             last: Arc::default(),
+            config,
         }
     }
 
@@ -97,6 +101,17 @@ impl Session {
     /// The `meta` of the last page fetched (doapi's `last_meta`).
     pub fn last_meta(&self) -> Option<Meta> {
         self.last.meta()
+    }
+
+    /// The rate budget every request of the session draws from.
+    pub fn budget(&self) -> &Arc<Budget> {
+        &self.budget
+    }
+
+    /// `machine`, its requests drawing from the session's budget, driven
+    /// from `now`: what a client drives.
+    pub fn meter<M: Machine>(&self, machine: M, now: Instant) -> Metered<M> {
+        Metered::new(machine, self.budget.clone(), now)
     }
 
     /// One operation.
@@ -220,5 +235,91 @@ impl Session {
                 machine.handle_transport_error(now, e);
             }
         }
+    }
+}
+
+/// A machine whose requests draw from a [`Budget`]: each goes out, in the
+/// order the machine gave them, once the budget admits it; until then the
+/// machine sleeps (its timeout is the time to ask again). What the answers
+/// say of the budget is read on the way back.
+#[derive(Debug)]
+pub struct Metered<M> {
+    inner: M,
+    budget: Arc<Budget>,
+    /// The time of the last input.
+    now: Instant,
+    /// Requests the machine gave that the budget has not admitted yet, with
+    /// when each was given.
+    held: VecDeque<(Request<Vec<u8>>, Instant)>,
+    /// When to ask the budget again for the first held request.
+    ask_at: Option<Instant>,
+}
+
+impl<M: Machine> Metered<M> {
+    /// `machine`, drawing from `budget`, driven from `now`.
+    pub fn new(machine: M, budget: Arc<Budget>, now: Instant) -> Self {
+        Metered {
+            inner: machine,
+            budget,
+            now,
+            held: VecDeque::new(),
+            ask_at: None,
+        }
+    }
+
+    /// The machine.
+    pub fn inner(&self) -> &M {
+        &self.inner
+    }
+}
+
+impl<M: Machine> Machine for Metered<M> {
+    type Output = M::Output;
+
+    fn poll_request(&mut self) -> Option<Request<Vec<u8>>> {
+        while let Some(req) = self.inner.poll_request() {
+            self.held.push_back((req, self.now));
+        }
+        let (req, since) = self.held.front()?;
+        match self.budget.admit(self.now, Priority::of(req), *since) {
+            Ok(()) => {
+                self.ask_at = None;
+                self.held.pop_front().map(|(req, _)| req)
+            }
+            Err(at) => {
+                self.ask_at = Some(at);
+                None
+            }
+        }
+    }
+
+    fn handle_answer(&mut self, now: Instant, answer: Answer) {
+        self.now = self.now.max(now);
+        if let Ok(response) = &answer {
+            self.budget.observe(now, response);
+        }
+        self.inner.handle_answer(now, answer);
+    }
+
+    fn poll_timeout(&self) -> Option<Instant> {
+        let ask = self.ask_at.filter(|_| !self.held.is_empty());
+        [self.inner.poll_timeout(), ask].into_iter().flatten().min()
+    }
+
+    fn handle_timeout(&mut self, now: Instant) {
+        self.now = self.now.max(now);
+        self.inner.handle_timeout(now);
+    }
+
+    fn poll_output(&mut self) -> Option<Result<M::Output, Error>> {
+        self.inner.poll_output()
+    }
+}
+
+impl<M: Cancel> Cancel for Metered<M> {
+    fn handle_cancel(&mut self) {
+        // What was not sent never will be.
+        self.held.clear();
+        self.inner.handle_cancel();
     }
 }

@@ -40,7 +40,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use doapi_core::endpoints::List;
-use doapi_core::{Connect, Machine, Next};
+use doapi_core::{Connect, Machine, Metered, Next};
 use futures::future::{self, BoxFuture, Either, FutureExt};
 use futures::stream::{self, BoxStream, StreamExt};
 use tracing::Instrument;
@@ -102,20 +102,22 @@ impl Client {
         M: Cancel + Send + 'static,
         M::Output: Send + 'static,
     {
-        self.outputs(machine, Some(cancel.boxed()), M::handle_cancel)
+        self.outputs(machine, Some(cancel.boxed()), Metered::<M>::handle_cancel)
     }
 
-    /// Every output of a machine, as a stream that ends after an error.
+    /// Every output of a machine, its requests drawing from the budget, as
+    /// a stream that ends after an error.
     fn outputs<M>(
         &self,
         machine: M,
         stop: Stop,
-        on_stop: fn(&mut M),
+        on_stop: fn(&mut Metered<M>),
     ) -> BoxStream<'static, Result<M::Output, Error>>
     where
         M: Machine + Send + 'static,
         M::Output: Send + 'static,
     {
+        let machine = self.session.meter(machine, self.now());
         let state = Some((self.clone(), machine, stop));
         stream::unfold(state, move |state| async move {
             let (client, mut machine, mut stop) = state?;
@@ -179,11 +181,12 @@ impl Api for Client {
         self.transport.now()
     }
 
-    fn run<M>(&self, mut machine: M) -> BoxFuture<'static, Result<M::Output, Error>>
+    fn run<M>(&self, machine: M) -> BoxFuture<'static, Result<M::Output, Error>>
     where
         M: Machine + Send + 'static,
         M::Output: Send + 'static,
     {
+        let mut machine = self.session.meter(machine, self.now());
         let client = self.clone();
         async move {
             let out = client.drive(&mut machine, &mut None, |_| {}).await;
@@ -210,6 +213,6 @@ impl Api for Client {
         M: Cancel + Send + 'static,
         M::Output: Send + 'static,
     {
-        self.outputs(machine, None, M::handle_cancel)
+        self.outputs(machine, None, Metered::<M>::handle_cancel)
     }
 }

@@ -35,7 +35,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use doapi_core::endpoints::List;
-use doapi_core::{Connect, Machine, Next, Paginator};
+use doapi_core::{Connect, Machine, Metered, Next, Paginator};
 
 pub use doapi_core::prelude::*;
 
@@ -118,7 +118,8 @@ impl Api for Client {
         self.transport.now()
     }
 
-    fn run<M: Machine + Send + 'static>(&self, mut machine: M) -> Result<M::Output, Error> {
+    fn run<M: Machine + Send + 'static>(&self, machine: M) -> Result<M::Output, Error> {
+        let mut machine = self.session.meter(machine, self.now());
         self.drive(&mut machine, None, |_| {})
             .unwrap_or(Err(Error::NoOutput))
     }
@@ -135,7 +136,7 @@ impl Api for Client {
     }
 
     fn wait<M: Cancel + Send + 'static>(&self, machine: M) -> WaitIter<M> {
-        MachineIter::new(self, machine, M::handle_cancel)
+        MachineIter::new(self, machine, Metered::<M>::handle_cancel)
     }
 }
 
@@ -147,9 +148,9 @@ impl Api for Client {
 #[derive(Debug)]
 pub struct MachineIter<M: Machine> {
     client: Client,
-    machine: M,
+    machine: Metered<M>,
     cancel: Option<CancelFlag>,
-    on_cancel: fn(&mut M),
+    on_cancel: fn(&mut Metered<M>),
     done: bool,
 }
 
@@ -160,10 +161,10 @@ pub type WaitIter<M> = MachineIter<M>;
 pub type PageIter<L> = MachineIter<Paginator<L>>;
 
 impl<M: Machine> MachineIter<M> {
-    fn new(client: &Client, machine: M, on_cancel: fn(&mut M)) -> Self {
+    fn new(client: &Client, machine: M, on_cancel: fn(&mut Metered<M>)) -> Self {
         MachineIter {
             client: client.clone(),
-            machine,
+            machine: client.session.meter(machine, client.now()),
             cancel: None,
             on_cancel,
             done: false,
@@ -179,14 +180,14 @@ impl<M: Machine> MachineIter<M> {
 
     /// The machine, to read its states.
     pub fn machine(&self) -> &M {
-        &self.machine
+        self.machine.inner()
     }
 }
 
 impl<L: List> PageIter<L> {
     /// `meta.total` of the listing, once the first page is in.
     pub fn total(&self) -> Option<u64> {
-        self.machine.total()
+        self.machine().total()
     }
 }
 
@@ -233,6 +234,6 @@ impl<L: List> Iterator for ListIter<L> {
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
-        self.pages.machine.size_hint(self.current.len())
+        self.pages.machine().size_hint(self.current.len())
     }
 }

@@ -21,7 +21,7 @@ use std::time::Duration;
 use clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand;
 use clap::{Args, Parser};
 use doapi_blocking::Api;
-use doapi_blocking::{Client, Limits};
+use doapi_blocking::{Allowance, Client, Limits};
 
 use crate::ctx::Ctx;
 use crate::fail::Fail;
@@ -73,6 +73,10 @@ struct Global {
     /// The longest a wait waits (default 1800: 30 minutes).
     #[arg(long, global = true, value_name = "SECONDS", value_parser = seconds)]
     wait_time: Option<Duration>,
+    /// The most requests this command sends in any minute, waiting rather
+    /// than going over (default 250, DigitalOcean's limit; 0: no limit).
+    #[arg(long, global = true, value_name = "N", default_value_t = 250)]
+    requests_per_minute: u32,
     /// One line of JSON per object instead of a pretty array.
     #[arg(long, global = true)]
     compact: bool,
@@ -119,7 +123,11 @@ fn client(g: &Global, token: &str) -> Result<Client, Fail> {
         limits.connect_timeout = limits.connect_timeout.min(t);
         limits.read_timeout = limits.read_timeout.min(t);
     }
-    Ok(config.limits(limits).build()?)
+    let allowance = Allowance {
+        per_minute: g.requests_per_minute,
+        ..Allowance::default()
+    };
+    Ok(config.limits(limits).allowance(allowance).build()?)
 }
 
 fn run(cli: Cli, token: &str) -> Result<(), Fail> {

@@ -31,7 +31,9 @@ use doapi_core::endpoints::{DropletSpec, List};
 use doapi_core::models::Droplet;
 use doapi_core::testing::{Cassette, OfflineTransport, Recorder};
 use doapi_core::RetryPolicy;
-use doapi_core::{Api, Cancel, ClientBuilder, Connect, Decoded, Error, Limits, Machine, Page};
+use doapi_core::{
+    Allowance, Api, Cancel, ClientBuilder, Connect, Decoded, Error, Limits, Machine, Page,
+};
 use doapi_sim::{SimConfig, SimServer};
 use futures::StreamExt;
 
@@ -89,13 +91,15 @@ pub trait Subject: Api + Connect + Clone + Send + Sync + fmt::Debug + 'static {
     fn recording(builder: ClientBuilder<Self>) -> (ClientBuilder<Self>, Cassette);
 
     /// The builder for `url`: quick polls, a one-minute wait limit, quick
-    /// retries.
+    /// retries, and no rate budget (the servers of the tests keep no limit
+    /// of their own; the budget has its own tests).
     fn builder_for(url: &str) -> ClientBuilder<Self> {
         Self::builder(TOKEN)
             .endpoint(url)
             .wait_interval(Duration::from_millis(25))
             .wait_time(Some(Duration::from_secs(60)))
             .retry(fast_retry())
+            .allowance(Allowance::unlimited())
     }
 
     /// A client of the simulator `server`, built with [`Subject::builder_for`].

@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 
 use http::Request;
 
+use crate::budget::Priority;
 use crate::config::Config;
 use crate::error::{Error, RequestError};
 use crate::machine::request::RetriedRequest;
@@ -105,14 +106,18 @@ impl<T> WaitCore<T> {
         self.out.pop_front()
     }
 
-    /// A request of the wait under its retry policy; a request that cannot
-    /// be built ends the wait with the error.
+    /// A request of the wait under its retry policy, drawing from the
+    /// budget in the background; a request that cannot be built ends the
+    /// wait with the error.
     pub fn retried(
         &mut self,
         request: Result<Request<Vec<u8>>, RequestError>,
     ) -> Option<RetriedRequest> {
         match request {
-            Ok(req) => Some(RetriedRequest::new(req, &self.config.retry)),
+            Ok(mut req) => {
+                req.extensions_mut().insert(Priority::Background);
+                Some(RetriedRequest::new(req, &self.config.retry))
+            }
             Err(e) => {
                 self.end_with(e.into());
                 None

@@ -376,7 +376,7 @@ impl<T: Waitable> Wait<T> {
         match self.plan().0 {
             Plan::Listing(listing) => {
                 let op = T::lister(listing.clone());
-                let pager = Paginator::new(&self.core.config, op);
+                let pager = Paginator::new(&self.core.config, op).in_background();
                 self.phase = Phase::Listing {
                     listing,
                     pager: Box::new(pager),

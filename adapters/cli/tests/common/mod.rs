@@ -91,7 +91,15 @@ pub struct Doapi {
 
 /// `doapi --endpoint URL --api-token TOKEN`.
 pub fn doapi(url: &str) -> Doapi {
-    bare().args(["--endpoint", url, "--api-token", TOKEN])
+    // The simulators and servers of the tests keep no limit of their own.
+    bare().args([
+        "--endpoint",
+        url,
+        "--api-token",
+        TOKEN,
+        "--requests-per-minute",
+        "0",
+    ])
 }
 
 /// `doapi` with no token and no endpoint given.
