@@ -30,14 +30,13 @@
 //! 0 when `ok`, 1 when not, 2 on bad arguments.
 
 use std::collections::BTreeMap;
-use std::io::{Read, Write};
-use std::net::TcpStream;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use doapi_blocking::endpoints::{DropletSpec, ListDroplets};
 use doapi_blocking::models::DropletStatus;
 use doapi_blocking::{Api, Client, Error, Until};
+use doapi_examples::{proc_status_kb, sim_control};
 use serde_json::{json, Map, Value};
 
 const USAGE: &str = "\
@@ -187,38 +186,6 @@ fn round6(x: f64) -> f64 {
     (x * 1e6).round() / 1e6
 }
 
-/// `GET` or `DELETE /_sim/stats` over plain HTTP/1.1; the body.
-fn sim_control(endpoint: &str, method: &str) -> Result<String, String> {
-    let host = endpoint
-        .strip_prefix("http://")
-        .ok_or_else(|| format!("{endpoint}: the simulator's stats need an http:// URL"))?
-        .split('/')
-        .next()
-        .unwrap_or_default();
-    let err = |e: std::io::Error| format!("{method} {endpoint}/_sim/stats: {e}");
-    let mut s = TcpStream::connect(host).map_err(err)?;
-    s.set_read_timeout(Some(Duration::from_secs(30)))
-        .map_err(err)?;
-    write!(
-        s,
-        "{method} /_sim/stats HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
-    )
-    .map_err(err)?;
-    let mut raw = String::new();
-    s.read_to_string(&mut raw).map_err(err)?;
-    let (head, body) = raw
-        .split_once("\r\n\r\n")
-        .ok_or_else(|| format!("{method} /_sim/stats: no HTTP answer"))?;
-    let ok = head
-        .split(' ')
-        .nth(1)
-        .is_some_and(|code| code.starts_with('2'));
-    if !ok {
-        return Err(format!("{method} /_sim/stats: {head:?}"));
-    }
-    Ok(body.to_owned())
-}
-
 /// User plus system CPU time of this process, from `/proc/self/stat`.
 fn cpu_seconds() -> f64 {
     const TICKS_PER_SECOND: f64 = 100.0; // USER_HZ on Linux
@@ -233,19 +200,6 @@ fn cpu_seconds() -> f64 {
         (Some(u), Some(s)) => (u + s) / TICKS_PER_SECOND,
         _ => 0.0,
     }
-}
-
-/// A field of `/proc/self/status` in kB (`VmHWM`: peak resident set).
-fn proc_status_kb(field: &str) -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix(field)?.strip_prefix(':'))?
-        .trim()
-        .trim_end_matches("kB")
-        .trim()
-        .parse()
-        .ok()
 }
 
 fn spec(tag: Option<&str>) -> DropletSpec {

@@ -6,6 +6,8 @@
 //! `DIGITALOCEAN_ACCESS_TOKEN`); `DIGITALOCEAN_API_URL` points it at any
 //! other endpoint (a simulator elsewhere, a validating proxy).
 
+use std::io::{Read, Write};
+use std::net::TcpStream;
 use std::time::Duration;
 
 use doapi_blocking::Api as _;
@@ -92,4 +94,49 @@ impl Target {
     pub fn requests(&self) -> Option<u64> {
         self.sim.as_ref().map(|s| s.stats().requests)
     }
+}
+
+/// `GET` or `DELETE /_sim/stats` over plain HTTP/1.1; the body.
+pub fn sim_control(endpoint: &str, method: &str) -> Result<String, String> {
+    let host = endpoint
+        .strip_prefix("http://")
+        .ok_or_else(|| format!("{endpoint}: the simulator's stats need an http:// URL"))?
+        .split('/')
+        .next()
+        .unwrap_or_default();
+    let err = |e: std::io::Error| format!("{method} {endpoint}/_sim/stats: {e}");
+    let mut s = TcpStream::connect(host).map_err(err)?;
+    s.set_read_timeout(Some(Duration::from_secs(30)))
+        .map_err(err)?;
+    write!(
+        s,
+        "{method} /_sim/stats HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+    )
+    .map_err(err)?;
+    let mut raw = String::new();
+    s.read_to_string(&mut raw).map_err(err)?;
+    let (head, body) = raw
+        .split_once("\r\n\r\n")
+        .ok_or_else(|| format!("{method} /_sim/stats: no HTTP answer"))?;
+    let ok = head
+        .split(' ')
+        .nth(1)
+        .is_some_and(|code| code.starts_with('2'));
+    if !ok {
+        return Err(format!("{method} /_sim/stats: {head:?}"));
+    }
+    Ok(body.to_owned())
+}
+
+/// A field of `/proc/self/status` in kB (`VmHWM`: peak resident set).
+pub fn proc_status_kb(field: &str) -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix(field)?.strip_prefix(':'))?
+        .trim()
+        .trim_end_matches("kB")
+        .trim()
+        .parse()
+        .ok()
 }

@@ -36,6 +36,12 @@ pub struct Allowance {
     /// The longest a background request yields to interactive ones; after
     /// that it takes any budget left. Default 2 s (a wait's interval).
     pub background_patience: Duration,
+    /// How many pages of one listing are fetched at once, once its first
+    /// page has said how many there are (1: one after another). Default 8:
+    /// a listing of 10,000 droplets (50 pages) is then 7 round trips after
+    /// the first, and no listing holds more than 8 of the service's
+    /// connections or 8 pages of memory.
+    pub pages_in_flight: u32,
 }
 
 impl Default for Allowance {
@@ -44,6 +50,7 @@ impl Default for Allowance {
             per_minute: 250,
             reserve_percent: 10,
             background_patience: Duration::from_secs(2),
+            pages_in_flight: 8,
         }
     }
 }
@@ -205,7 +212,7 @@ mod tests {
         Budget::new(Allowance {
             per_minute: 10,
             reserve_percent: 20,
-            background_patience: Duration::from_secs(2),
+            ..Allowance::default()
         })
     }
 

@@ -234,6 +234,9 @@ pub const MAX_WAIT_TIME: Duration = Duration::from_secs(365 * 24 * 3600);
 /// The most attempts of one request.
 pub const MAX_ATTEMPTS: u32 = 100;
 
+/// The most pages of one listing fetched at once.
+pub const MAX_PAGES_IN_FLIGHT: u32 = 32;
+
 /// Checks every number and duration of `config` against its range.
 fn check(config: &Config) -> Result<(), RequestError> {
     let ms = Duration::from_millis(1);
@@ -284,6 +287,11 @@ fn check(config: &Config) -> Result<(), RequestError> {
     if config.allowance.reserve_percent > 100 {
         let percent = config.allowance.reserve_percent;
         return Err(out_of_range("reserve percent", percent, "0 to 100"));
+    }
+    let pages = config.allowance.pages_in_flight;
+    if !(1..=MAX_PAGES_IN_FLIGHT).contains(&pages) {
+        let range = format!("1 to {MAX_PAGES_IN_FLIGHT}");
+        return Err(out_of_range("pages in flight", pages, range));
     }
     Ok(())
 }

@@ -86,10 +86,10 @@ pub use config::{Config, Limits, DEFAULT_ENDPOINT, DEFAULT_PER_PAGE, DEFAULT_USE
 pub use endpoint::decode::{Decoded, Page};
 pub use error::{ApiError, DecodeError, Error, RequestError, TransportError, TransportErrorKind};
 pub use machine::retry::RetryPolicy;
-pub use machine::{Answer, Attempt, Cancel, Machine, MapOutput};
+pub use machine::{Answer, Attempt, Cancel, Machine, MapOutput, Tag};
 pub use paginate::Paginator;
 pub use ratelimit::{LastSeen, RateLimit, ResponseInfo};
-pub use session::{Metered, Next, Outgoing, Session};
+pub use session::{Metered, Next, Outgoing, Pending, Session};
 pub use token::Token;
 pub use wait::{
     Resource, Target, TargetState, Until, Verdict, Wait, WaitActions, WaitActionsOnObjects,

@@ -29,11 +29,12 @@ use crate::config::Config;
 use crate::endpoint::{Endpoint, List};
 use crate::endpoints::{GetDroplet, GetFloatingIp, GetImage};
 use crate::error::{Error, TransportError};
-use crate::machine::{Answer, Attempt, Cancel, Machine};
+use crate::machine::{Answer, Attempt, Cancel, Machine, Tag};
 use crate::models::{Action, Droplet, Meta};
 use crate::paginate::Paginator;
 use crate::ratelimit::{LastSeen, RateLimit, ResponseInfo};
 use crate::target::ActionTarget;
+use crate::wait::hub::Hub;
 use crate::wait::{Until, WaitActions, WaitActionsOnObjects, WaitDroplets, WaitForAction};
 
 /// A client's configuration and shared state; builds every machine the
@@ -43,6 +44,9 @@ pub struct Session {
     config: Config,
     last: Arc<LastSeen>,
     budget: Arc<Budget>,
+    /// The polling shared by the session's waits on droplets, on actions.
+    droplets: Arc<Hub<Droplet>>,
+    actions: Arc<Hub<Action>>,
 }
 
 /// What a driver does next with a machine: see [`Session::next`].
@@ -57,14 +61,25 @@ pub enum Next<T> {
     Sleep(Instant),
 }
 
-/// A request to send, and the `tracing` span it goes in (fields `method`,
-/// `path`, `attempt`; never a header, so never the token).
+/// A request to send, and what its answer goes back with.
 #[derive(Debug)]
 pub struct Outgoing {
     /// The request.
     pub request: Request<Vec<u8>>,
-    /// Its span: enter it, or instrument the sending future with it.
+    /// Its span and tag, for [`Session::answer`].
+    pub pending: Pending,
+}
+
+/// What the answer to a sent request goes back with: see
+/// [`Session::answer`].
+#[derive(Debug, Clone)]
+pub struct Pending {
+    /// The `tracing` span the request goes in (fields `method`, `path`,
+    /// `attempt`; never a header, so never the token): enter it, or
+    /// instrument the sending future with it.
     pub span: Span,
+    /// Which of the machine's outstanding requests it is ([`Tag`]).
+    pub tag: Option<Tag>,
 }
 
 impl From<Config> for Session {
@@ -79,6 +94,8 @@ impl Session {
         Session {
             budget: Arc::new(Budget::new(config.allowance)),
             last: Arc::default(),
+            droplets: Arc::default(),
+            actions: Arc::default(),
             config,
         }
     }
@@ -125,33 +142,37 @@ impl Session {
         Paginator::new(&self.config, op).recording(self.last.clone())
     }
 
-    /// A wait on droplets until each matches `until`.
+    /// A wait on droplets until each matches `until`, sharing its polling
+    /// with the session's other waits on droplets (see
+    /// [`wait`](crate::wait#shared-polling)).
     pub fn wait_droplets(
         &self,
         droplets: impl IntoIterator<Item = Droplet>,
         until: Until,
         now: Instant,
     ) -> WaitDroplets {
-        WaitDroplets::droplets(&self.config, droplets, until, now)
+        WaitDroplets::droplets(&self.config, droplets, until, now).sharing(self.droplets.clone())
     }
 
-    /// A wait on droplets given by id until each matches `until`.
+    /// A wait on droplets given by id until each matches `until`, sharing
+    /// its polling as [`Session::wait_droplets`] does.
     pub fn wait_droplet_ids(
         &self,
         ids: impl IntoIterator<Item = u64>,
         until: Until,
         now: Instant,
     ) -> WaitDroplets {
-        WaitDroplets::droplet_ids(&self.config, ids, until, now)
+        WaitDroplets::droplet_ids(&self.config, ids, until, now).sharing(self.droplets.clone())
     }
 
-    /// A wait on actions until each is done.
+    /// A wait on actions until each is done, sharing its polling with the
+    /// session's other waits on actions.
     pub fn wait_actions(
         &self,
         actions: impl IntoIterator<Item = Action>,
         now: Instant,
     ) -> WaitActions {
-        WaitActions::actions(&self.config, actions, now)
+        WaitActions::actions(&self.config, actions, now).sharing(self.actions.clone())
     }
 
     /// A wait for a droplet's most recent action, then the droplet.
@@ -199,7 +220,9 @@ impl Session {
                 path = %request.uri().path(),
                 attempt = Attempt::of(&request),
             );
-            return Next::Send(Outgoing { request, span });
+            let tag = Tag::of(&request);
+            let pending = Pending { span, tag };
+            return Next::Send(Outgoing { request, pending });
         }
         match machine.poll_timeout() {
             Some(at) => Next::Sleep(at),
@@ -208,17 +231,19 @@ impl Session {
     }
 
     /// Hands the answer to a request from [`Session::next`] to the machine,
-    /// in the request's span: a response's status, rate limit, request id
-    /// and date become the session's last response, and its status and
-    /// request id are logged; a transport error is logged with its message.
+    /// with the request's tag and in its span: a response's status, rate
+    /// limit, request id and date become the session's last response, and
+    /// its status and request id are logged; a transport error is logged
+    /// with its message.
     pub fn answer<M: Machine>(
         &self,
         machine: &mut M,
-        span: &Span,
+        pending: &Pending,
         now: Instant,
         answer: Result<Response<Vec<u8>>, TransportError>,
     ) {
-        let _entered = span.enter();
+        let _entered = pending.span.enter();
+        let tag = pending.tag;
         match answer {
             Ok(response) => {
                 let info = ResponseInfo::new(response.status(), response.headers());
@@ -228,11 +253,11 @@ impl Session {
                     "response"
                 );
                 self.last.record_response(info);
-                machine.handle_response(now, response);
+                machine.handle_tagged(now, tag, Ok(response));
             }
             Err(e) => {
                 tracing::warn!(error = %e, "no response");
-                machine.handle_transport_error(now, e);
+                machine.handle_tagged(now, tag, Err(e));
             }
         }
     }
@@ -294,11 +319,15 @@ impl<M: Machine> Machine for Metered<M> {
     }
 
     fn handle_answer(&mut self, now: Instant, answer: Answer) {
+        self.handle_tagged(now, None, answer);
+    }
+
+    fn handle_tagged(&mut self, now: Instant, tag: Option<Tag>, answer: Answer) {
         self.now = self.now.max(now);
         if let Ok(response) = &answer {
             self.budget.observe(now, response);
         }
-        self.inner.handle_answer(now, answer);
+        self.inner.handle_tagged(now, tag, answer);
     }
 
     fn poll_timeout(&self) -> Option<Instant> {

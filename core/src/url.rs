@@ -89,6 +89,29 @@ pub fn query_value<'a>(path_or_url: &'a str, key: &str) -> Option<&'a str> {
     })
 }
 
+/// `url` cut around the value of `key` in its query: what comes before the
+/// value, the value, and what comes after it; `None` unless the key is
+/// there exactly once.
+pub fn around_query_value<'a>(url: &'a str, key: &str) -> Option<(&'a str, &'a str, &'a str)> {
+    let (_, query) = url.split_once('?')?;
+    let query_start = url.len() - query.len();
+    let mut found = None;
+    let mut at = query_start;
+    for kv in query.split('&') {
+        let (k, v) = kv.split_once('=').unwrap_or((kv, ""));
+        if k == key {
+            if found.is_some() {
+                return None;
+            }
+            let start = at + k.len() + usize::from(kv.len() > k.len());
+            found = Some((start, start + v.len()));
+        }
+        at += kv.len() + 1;
+    }
+    let (start, end) = found?;
+    Some((&url[..start], &url[start..end], &url[end..]))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -102,6 +125,21 @@ mod tests {
         assert!(url.ends_with("&page=2"));
         assert_eq!(query_value(&url, "page"), Some("2"));
         assert!(!query_has("/v2/droplets", "page"));
+        let next = "https://h/v2/droplets?page=2&per_page=200";
+        assert_eq!(
+            around_query_value(next, "page"),
+            Some(("https://h/v2/droplets?page=", "2", "&per_page=200"))
+        );
+        let last = "https://h/v2/droplets?per_page=200&page=10";
+        assert_eq!(
+            around_query_value(last, "page"),
+            Some(("https://h/v2/droplets?per_page=200&page=", "10", ""))
+        );
+        assert_eq!(
+            around_query_value("https://h/p?page=1&page=2", "page"),
+            None
+        );
+        assert_eq!(around_query_value("https://h/p?per_page=2", "page"), None);
     }
 
     #[test]

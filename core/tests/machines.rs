@@ -8,8 +8,8 @@ use doapi_core::http::Request;
 use doapi_core::models::{Droplet, DropletStatus};
 use doapi_core::testing::{drive, Exchange, FakeClock, Harness, Replay, ReplayError};
 use doapi_core::{
-    Call, Cancel, Config, Error, Machine, Paginator, RequestError, Resource, RetryPolicy, Target,
-    TargetState, Token, TransportError, TransportErrorKind, Until, WaitActions,
+    Call, Cancel, Config, Error, Machine, Paginator, RequestError, Resource, RetryPolicy, Tag,
+    Target, TargetState, Token, TransportError, TransportErrorKind, Until, WaitActions,
     WaitActionsOnObjects, WaitDroplets, WaitForAction,
 };
 use serde_json::{json, Value};
@@ -191,7 +191,10 @@ fn repeated_next_is_refused() {
                 .json(200, &page("droplets", vec![d(1)], Some(&p2), 3)),
         )
         .then(Exchange::get(&p2).json(200, &page("droplets", vec![d(2)], Some(&p2), 3)));
-    let mut pages = Paginator::new(&config(), ListDroplets::default());
+    // Following next links (pages fetched by number never repeat).
+    let mut config = config();
+    config.allowance.pages_in_flight = 1;
+    let mut pages = Paginator::new(&config, ListDroplets::default());
     let run = drive(&mut pages, replay).unwrap();
     assert_eq!(run.sent.len(), 2);
     assert_eq!(run.outputs.len(), 3);
@@ -1301,4 +1304,137 @@ fn each_request_says_which_attempt_it_is() {
     assert!(run.outputs[0].is_ok());
     let attempts: Vec<u32> = run.sent.iter().map(doapi_core::Attempt::of).collect();
     assert_eq!(attempts, [1, 2, 3]);
+}
+
+// ------------------------------------------------- pages fetched at once
+
+/// A listing of `total` droplets at 2 a page, as the service gives page `n`.
+fn numbered_page(n: u64, total: u64, next: bool) -> doapi_core::http::Response<Vec<u8>> {
+    let items = (2 * n - 1..=(2 * n).min(total))
+        .map(|id| droplet(id, "active", &[]))
+        .collect();
+    let link = format!("{API}/v2/droplets?page={}&per_page=2", n + 1);
+    let body = page("droplets", items, next.then_some(link.as_str()), total);
+    doapi_core::http::Response::new(serde_json::to_vec(&body).unwrap())
+}
+
+/// Every request the machine has ready, as URIs.
+fn ready<M: Machine>(m: &mut M) -> Vec<Request<Vec<u8>>> {
+    std::iter::from_fn(|| m.poll_request()).collect()
+}
+
+fn page_uris(reqs: &[Request<Vec<u8>>]) -> Vec<String> {
+    reqs.iter().map(|r| r.uri().to_string()).collect()
+}
+
+fn numbered(range: std::ops::RangeInclusive<u64>) -> Vec<String> {
+    range
+        .map(|n| format!("{API}/v2/droplets?page={n}&per_page=2"))
+        .collect()
+}
+
+fn ids_out<M: Machine<Output = doapi_core::Decoded<doapi_core::Page<Droplet>>>>(
+    m: &mut M,
+) -> Vec<u64> {
+    std::iter::from_fn(|| m.poll_output())
+        .flat_map(|p| p.unwrap().value.items)
+        .map(|d| d.id)
+        .collect()
+}
+
+#[test]
+fn pages_after_the_first_are_fetched_eight_at_a_time_and_given_in_order() {
+    let t = FakeClock::new().now();
+    let mut pages = Paginator::new(&config().with_per_page(2), ListDroplets::default());
+    // 25 droplets: 13 pages. The first alone, to learn how many there are.
+    assert_eq!(ready(&mut pages).len(), 1);
+    pages.handle_response(t, numbered_page(1, 25, true));
+    assert_eq!(ids_out(&mut pages), [1, 2]);
+
+    // Then pages 2 to 9 at once, each with its own tag.
+    let reqs = ready(&mut pages);
+    assert_eq!(page_uris(&reqs), numbered(2..=9));
+    let tags: std::collections::HashSet<_> = reqs.iter().map(|r| Tag::of(r).unwrap()).collect();
+    assert_eq!(tags.len(), 8);
+    // Answered last first: nothing is given before page 2 is in.
+    for (i, req) in reqs.iter().enumerate().skip(1).rev() {
+        let n = i as u64 + 2;
+        pages.handle_tagged(t, Tag::of(req), Ok(numbered_page(n, 25, true)));
+        assert!(pages.poll_output().is_none());
+    }
+    pages.handle_tagged(t, Tag::of(&reqs[0]), Ok(numbered_page(2, 25, true)));
+    assert_eq!(ids_out(&mut pages), (3..=18).collect::<Vec<_>>());
+    assert_eq!(pages.pages_fetched(), 9);
+
+    // The 4 pages left. Page 11 has no next link (droplets were deleted
+    // meanwhile): the listing ends there, and what comes after is dropped.
+    let reqs = ready(&mut pages);
+    assert_eq!(page_uris(&reqs), numbered(10..=13));
+    for (req, n) in reqs.iter().zip(10..) {
+        let answer = numbered_page(n, 25, n != 11);
+        pages.handle_tagged(t, Tag::of(req), Ok(answer));
+    }
+    assert_eq!(ids_out(&mut pages), (19..=22).collect::<Vec<_>>());
+    assert!(pages.is_finished());
+    assert!(ready(&mut pages).is_empty() && pages.poll_timeout().is_none());
+}
+
+#[test]
+fn a_page_in_retry_holds_back_the_pages_after_it_and_a_grown_listing_goes_on() {
+    let config = config().with_per_page(2).with_retry(exact());
+    let mut clock = FakeClock::new();
+    let mut pages = Paginator::new(&config, ListDroplets::default());
+    let _ = ready(&mut pages);
+    // 6 droplets: 3 pages.
+    pages.handle_response(clock.now(), numbered_page(1, 6, true));
+    assert_eq!(ids_out(&mut pages), [1, 2]);
+    let reqs = ready(&mut pages);
+    assert_eq!(page_uris(&reqs), numbered(2..=3));
+    // Page 2 meets a 503; page 3 is in, but waits for it.
+    let busy = doapi_core::http::Response::builder()
+        .status(503)
+        .body(Vec::new())
+        .unwrap();
+    pages.handle_tagged(clock.now(), Tag::of(&reqs[0]), Ok(busy));
+    // Page 3 says there is a page 4: the listing grew while it was read.
+    pages.handle_tagged(
+        clock.now(),
+        Tag::of(&reqs[1]),
+        Ok(numbered_page(3, 8, true)),
+    );
+    assert!(pages.poll_output().is_none());
+    assert!(ready(&mut pages).is_empty());
+    let at = pages.poll_timeout().expect("the backoff of page 2");
+    clock.jump_to(at);
+    pages.handle_timeout(clock.now());
+    let again = ready(&mut pages);
+    assert_eq!(page_uris(&again), numbered(2..=2));
+    pages.handle_tagged(
+        clock.now(),
+        Tag::of(&again[0]),
+        Ok(numbered_page(2, 8, true)),
+    );
+    assert_eq!(ids_out(&mut pages), [3, 4, 5, 6]);
+    // Page 4 by the link of page 3, then the end.
+    let last = ready(&mut pages);
+    assert_eq!(page_uris(&last), numbered(4..=4));
+    pages.handle_tagged(
+        clock.now(),
+        Tag::of(&last[0]),
+        Ok(numbered_page(4, 8, false)),
+    );
+    assert_eq!(ids_out(&mut pages), [7, 8]);
+    assert!(pages.is_finished());
+}
+
+#[test]
+fn one_page_at_a_time_when_pages_in_flight_is_one() {
+    let mut config = config().with_per_page(2);
+    config.allowance.pages_in_flight = 1;
+    let t = FakeClock::new().now();
+    let mut pages = Paginator::new(&config, ListDroplets::default());
+    let _ = ready(&mut pages);
+    pages.handle_response(t, numbered_page(1, 25, true));
+    assert_eq!(ids_out(&mut pages), [1, 2]);
+    assert_eq!(page_uris(&ready(&mut pages)), numbered(2..=2));
 }

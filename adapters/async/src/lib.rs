@@ -40,9 +40,9 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use doapi_core::endpoints::List;
-use doapi_core::{Connect, Machine, Metered, Next};
+use doapi_core::{Answer, Connect, Machine, Metered, Next, Outgoing, Pending};
 use futures::future::{self, BoxFuture, Either, FutureExt};
-use futures::stream::{self, BoxStream, StreamExt};
+use futures::stream::{self, BoxStream, FuturesUnordered, StreamExt};
 use tracing::Instrument;
 
 pub use doapi_core::prelude::*;
@@ -65,6 +65,9 @@ pub struct Client {
 
 /// A future whose completion cancels a wait.
 type Stop = Option<BoxFuture<'static, ()>>;
+
+/// The answers of a machine's requests in flight, as they come.
+type InFlight = FuturesUnordered<BoxFuture<'static, (Pending, Answer)>>;
 
 impl Connect for Client {
     type Transport = dyn Transport;
@@ -118,24 +121,30 @@ impl Client {
         M::Output: Send + 'static,
     {
         let machine = self.session.meter(machine, self.now());
-        let state = Some((self.clone(), machine, stop));
+        let state = Some((self.clone(), machine, stop, InFlight::new()));
         stream::unfold(state, move |state| async move {
-            let (client, mut machine, mut stop) = state?;
-            let out = client.drive(&mut machine, &mut stop, on_stop).await?;
-            let next = out.is_ok().then_some((client, machine, stop));
+            let (client, mut machine, mut stop, mut inflight) = state?;
+            let out = client
+                .drive(&mut machine, &mut stop, on_stop, &mut inflight)
+                .await?;
+            let next = out.is_ok().then_some((client, machine, stop, inflight));
             Some((out, next))
         })
         .boxed()
     }
 
-    /// Drives a machine to its next output. Once `stop` has completed
-    /// (checked before every step, and while sleeping), `on_stop` is applied
-    /// once and driving goes on, so the machine can report its states.
+    /// Drives a machine to its next output, sending every request it has
+    /// ready at once (the pages of a listing) and handing the answers back
+    /// as they come; requests still in flight stay in `inflight` for the
+    /// next call. Once `stop` has completed (checked before every step, and
+    /// while sleeping), `on_stop` is applied once and driving goes on, so
+    /// the machine can report its states.
     async fn drive<M: Machine>(
         &self,
         m: &mut M,
         stop: &mut Stop,
         on_stop: fn(&mut M),
+        inflight: &mut InFlight,
     ) -> Option<Result<M::Output, Error>> {
         let t = &self.transport;
         loop {
@@ -144,14 +153,38 @@ impl Client {
                 on_stop(m);
             }
             let at = match self.session.next(m) {
-                Next::Return(out) => return out,
+                Next::Return(Some(out)) => return Some(out),
                 Next::Send(out) => {
-                    let answer = t.send(out.request).instrument(out.span.clone()).await;
-                    self.session.answer(m, &out.span, t.now(), answer);
+                    let transport = self.transport.clone();
+                    let Outgoing { request, pending } = out;
+                    let span = pending.span.clone();
+                    let send = async move { (pending, transport.send(request).await) };
+                    inflight.push(send.instrument(span).boxed());
                     continue;
                 }
-                Next::Sleep(at) => at,
+                Next::Return(None) if inflight.is_empty() => return None,
+                Next::Return(None) => None,
+                Next::Sleep(at) => Some(at),
             };
+            if !inflight.is_empty() {
+                // The next answer, or the machine's timeout if it comes
+                // first (a page waiting out its backoff).
+                let answered = match at {
+                    None => inflight.next().await,
+                    Some(at) => match future::select(inflight.next(), t.sleep_until(at)).await {
+                        Either::Left((answered, _)) => answered,
+                        Either::Right(_) => {
+                            m.handle_timeout(t.now());
+                            continue;
+                        }
+                    },
+                };
+                if let Some((pending, answer)) = answered {
+                    self.session.answer(m, &pending, t.now(), answer);
+                }
+                continue;
+            }
+            let Some(at) = at else { continue };
             match stop.take() {
                 None => t.sleep_until(at).await,
                 Some(cancel) => match future::select(cancel, t.sleep_until(at)).await {
@@ -189,7 +222,9 @@ impl Api for Client {
         let mut machine = self.session.meter(machine, self.now());
         let client = self.clone();
         async move {
-            let out = client.drive(&mut machine, &mut None, |_| {}).await;
+            let out = client
+                .drive(&mut machine, &mut None, |_| {}, &mut InFlight::new())
+                .await;
             out.unwrap_or(Err(Error::NoOutput))
         }
         .boxed()

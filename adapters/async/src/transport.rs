@@ -7,7 +7,9 @@ use std::time::Instant;
 
 use doapi_core::http::{Request, Response, Uri};
 use doapi_core::{Limits, TransportError, TransportErrorKind};
-use futures::future::{self, BoxFuture, FutureExt};
+use futures::future::BoxFuture;
+#[cfg(feature = "testing")]
+use futures::future::{self, FutureExt};
 
 /// Moves requests and tells the time: the only I/O the client does.
 ///
@@ -164,8 +166,9 @@ impl Transport for crate::OfflineTransport {
         crate::OfflineTransport::now(self)
     }
     fn sleep_until(&self, at: Instant) -> BoxFuture<'_, ()> {
-        crate::OfflineTransport::sleep_until(self, at);
-        future::ready(()).boxed()
+        // The clock jumps when the sleep is awaited, not when it is made: a
+        // driver racing it against an answer may drop it unawaited.
+        async move { crate::OfflineTransport::sleep_until(self, at) }.boxed()
     }
 }
 

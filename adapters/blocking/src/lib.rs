@@ -35,7 +35,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use doapi_core::endpoints::List;
-use doapi_core::{Connect, Machine, Metered, Next, Paginator};
+use doapi_core::{Answer, Connect, Machine, Metered, Next, Outgoing, Paginator, Pending};
 
 pub use doapi_core::prelude::*;
 
@@ -89,9 +89,16 @@ impl Client {
             }
             match self.session.next(m) {
                 Next::Return(out) => return out,
-                Next::Send(out) => {
-                    let answer = out.span.in_scope(|| t.send(out.request));
-                    self.session.answer(m, &out.span, t.now(), answer);
+                Next::Send(first) => {
+                    // Every request the machine has ready goes out at once
+                    // (the pages of a listing), each on its own thread.
+                    let mut batch = vec![first];
+                    while let Next::Send(more) = self.session.next(m) {
+                        batch.push(more);
+                    }
+                    for (pending, answer) in self.send_all(batch) {
+                        self.session.answer(m, &pending, t.now(), answer);
+                    }
                 }
                 Next::Sleep(at) => {
                     let cancelled = || cancel.is_some_and(|f| f.load(Ordering::Relaxed));
@@ -101,6 +108,34 @@ impl Client {
                 }
             }
         }
+    }
+}
+
+impl Client {
+    /// Sends requests at once, one thread each (the first on this one),
+    /// and gives their answers.
+    fn send_all(&self, batch: Vec<Outgoing>) -> Vec<(Pending, Answer)> {
+        let send = |out: Outgoing| {
+            let answer = out
+                .pending
+                .span
+                .in_scope(|| self.transport.send(out.request));
+            (out.pending, answer)
+        };
+        let mut batch = batch.into_iter();
+        let first = batch.next();
+        std::thread::scope(|s| {
+            let others: Vec<_> = batch.map(|out| s.spawn(move || send(out))).collect();
+            let mut answers: Vec<_> = first.map(send).into_iter().collect();
+            for handle in others {
+                // A transport that panicked is the caller's panic too.
+                match handle.join() {
+                    Ok(answer) => answers.push(answer),
+                    Err(panic) => std::panic::resume_unwind(panic),
+                }
+            }
+            answers
+        })
     }
 }
 

@@ -94,10 +94,12 @@ fn server_text_reaches_stderr_escaped_capped_and_without_the_token() {
     assert_eq!(out.array().len(), 1, "{out}");
 }
 
-/// Reads `n` lines of a running command's stdout.
-fn read_lines(run: &mut Running, n: usize) -> Vec<String> {
-    let lines = BufReader::new(run.take_stdout()).lines();
-    lines.take(n).map(|l| l.expect("a line")).collect()
+/// Reads `n` lines of a running command's stdout, and keeps it open (a
+/// closed stdout ends the command).
+fn read_lines(run: &mut Running, n: usize) -> (Vec<String>, impl Sized) {
+    let mut lines = BufReader::new(run.take_stdout()).lines();
+    let read = lines.by_ref().take(n).map(|l| l.expect("a line")).collect();
+    (read, lines)
 }
 
 #[test]
@@ -107,7 +109,7 @@ fn an_endless_listing_streams_in_flat_memory_until_ctrl_c() {
         .args(["droplet", "show", "--compact"])
         .spawn();
     let t0 = Instant::now();
-    let lines = read_lines(&mut run, 1_000);
+    let (lines, _open) = read_lines(&mut run, 1_000);
     assert_eq!(lines.len(), 1_000);
     let peak = peak_kb(&run.pid().to_string()).expect("the process's peak");
     // Remembering each link would cost 1,000 × 60 kB = 60 MB.
@@ -183,7 +185,10 @@ fn a_name_is_matched_page_by_page_keeping_only_the_matches() {
     println!("a name over {PAGES} pages of 2.4 MB: peak RSS {peak} kB");
     // Keeping every droplet would cost 70 MB.
     assert!(peak < 35_000, "{peak} kB");
-    assert_eq!(server.requests(), PAGES + 1);
+    // Every page and the reboot; the server's total (a billion) has the
+    // client fetch up to 7 pages past the last ahead, and drop them.
+    let sent = server.requests();
+    assert!((PAGES + 1..=PAGES + 8).contains(&sent), "{sent}");
     let _ = run.child.kill();
     let _ = run.child.wait();
 }

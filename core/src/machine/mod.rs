@@ -37,10 +37,18 @@
 //!   [`Machine::poll_request`]. If neither yields, sleep until
 //!   [`Machine::poll_timeout`]; no timeout and nothing to send means the
 //!   machine has finished.
-//! - At most one request is outstanding: after `poll_request` returns a
-//!   request, the next input is the answer to it (`handle_response` or
-//!   `handle_transport_error`). Answers arriving when nothing is
-//!   outstanding are ignored.
+//! - A machine may have several requests outstanding: a listing fetches
+//!   the pages after the first a few at a time
+//!   ([`Allowance::pages_in_flight`](crate::budget::Allowance::pages_in_flight)).
+//!   Every request it hands out while another is outstanding carries a
+//!   [`Tag`] in its extensions. A driver may send all the requests
+//!   `poll_request` gives, at once, and hand each answer back with
+//!   [`Machine::handle_tagged`] and the request's tag, in any order. A
+//!   driver that sends one request at a time keeps the simple rule: the
+//!   answer given with `handle_answer` (or with no tag) is the answer to
+//!   the request `poll_request` returned last. Every other machine has at
+//!   most one request outstanding. Answers nothing is waiting for are
+//!   ignored.
 //! - Every `handle_*` and `poll_request` may change `poll_timeout`; a
 //!   driver asks again before each sleep.
 //! - `handle_timeout` may be called at any time: a call before the
@@ -116,6 +124,15 @@ pub trait Machine {
     /// response, whatever its status, or no response.
     fn handle_answer(&mut self, now: Instant, answer: Answer);
 
+    /// The answer to the request that carried `tag` ([`Tag::of`]), when the
+    /// machine has several outstanding; without a tag, the answer to the
+    /// request returned last. Machines with one request at a time take it
+    /// as [`handle_answer`](Machine::handle_answer).
+    fn handle_tagged(&mut self, now: Instant, tag: Option<Tag>, answer: Answer) {
+        let _ = tag;
+        self.handle_answer(now, answer);
+    }
+
     /// The request got this response ([`handle_answer`](Machine::handle_answer)
     /// with `Ok`).
     fn handle_response(&mut self, now: Instant, response: Response<Vec<u8>>) {
@@ -177,6 +194,19 @@ impl Attempt {
     }
 }
 
+/// Which of a machine's outstanding requests a request is, when it has
+/// several: carried in the request's extensions, handed back with its
+/// answer to [`Machine::handle_tagged`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Tag(pub u64);
+
+impl Tag {
+    /// The tag a request carries, if any.
+    pub fn of<B>(request: &Request<B>) -> Option<Tag> {
+        request.extensions().get::<Tag>().copied()
+    }
+}
+
 /// A machine whose outputs pass through a function: see
 /// [`Machine::map_output`].
 #[derive(Debug)]
@@ -194,6 +224,10 @@ impl<M: Machine, T> Machine for MapOutput<M, T> {
 
     fn handle_answer(&mut self, now: Instant, answer: Answer) {
         self.machine.handle_answer(now, answer);
+    }
+
+    fn handle_tagged(&mut self, now: Instant, tag: Option<Tag>, answer: Answer) {
+        self.machine.handle_tagged(now, tag, answer);
     }
 
     fn poll_timeout(&self) -> Option<Instant> {

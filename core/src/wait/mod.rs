@@ -14,6 +14,7 @@
 //!   and how far apart rounds must be for the rate-limit budget;
 //! - `core`: what every wait shares (its settings from the configuration,
 //!   its deadline, outputs and end);
+//! - `hub`: the polling shared by the waits of a session;
 //! - `targets`, `for_action`, `objects`: the three wait machines.
 //!
 //! # What a round costs
@@ -55,6 +56,30 @@
 //!   deadline, cancel, error ─▶ Ended, with the error as the last output
 //! ```
 //!
+//! # Shared polling
+//!
+//! The waits on droplets and on actions that a
+//! [`Session`](crate::session::Session) builds (every client's
+//! `wait_droplets`, `wait_droplet`, `wait_actions`, ...) share their
+//! polling: each says in the session's hub which targets it watches, and
+//! when several watch targets, the first whose round is due reads the full
+//! listing for all (if that costs fewer requests than one GET per target
+//! watched) while the others wait for it and take their targets' states
+//! from it. A listing is used by a wait only if its reading began after the
+//! wait's last round did, so no wait sees older states than it would
+//! alone. 100 tasks each waiting on its own droplet thus cost about one
+//! listing a round between them; each still has its own interval, time
+//! limit, cancellation and result. A reader that ends or is dropped gives
+//! the reading up; one not finished within two intervals and 10 s is taken
+//! over by another wait.
+//!
+//! ```text
+//!   round due ─▶ a fresh listing in the hub ─▶ take the states ─▶ GETs of the unseen
+//!            ├─▶ another wait reads one    ─▶ Following: look again shortly
+//!            ├─▶ others watch, a listing is cheaper ─▶ Listing for all ─▶ publish
+//!            └─▶ otherwise                  ─▶ alone, as above
+//! ```
+//!
 //! # Pacing
 //!
 //! Rounds start no sooner than the wait interval after the previous one,
@@ -84,6 +109,7 @@
 pub mod accept;
 pub(crate) mod core;
 mod for_action;
+pub(crate) mod hub;
 mod objects;
 pub mod plan;
 pub mod state;

@@ -2,6 +2,7 @@
 //! completion order. The [module docs](crate::wait) say what a round costs.
 
 use std::collections::{HashMap, VecDeque};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use http::{Request, Response};
@@ -18,6 +19,7 @@ use crate::paginate::Paginator;
 use crate::ratelimit::ResponseInfo;
 use crate::wait::accept::{self, Until, Verdict};
 use crate::wait::core::{add_clamped, EndsEarly, WaitCore};
+use crate::wait::hub::{Hub, Join};
 use crate::wait::plan::{self, Costs, Listing, Plan};
 use crate::wait::state::{Resource, Target, TargetState, WaitStates};
 
@@ -166,6 +168,20 @@ pub struct Wait<T: Waitable> {
     started: bool,
     round_start: Instant,
     phase: Phase<T>,
+    /// The polling it shares with the other waits of a session, if any.
+    shared: Option<Shared<T>>,
+}
+
+/// A wait's part in a [`Hub`].
+#[derive(Debug)]
+struct Shared<T> {
+    hub: Arc<Hub<T>>,
+    key: u64,
+    /// The start of the wait's last round: listings read since are fresh.
+    since: Instant,
+    /// While the wait reads a listing for the hub: the watched targets it
+    /// showed.
+    reading: Option<HashMap<u64, T>>,
 }
 
 /// One target and what the wait knows of it.
@@ -187,6 +203,9 @@ enum Phase<T: Waitable> {
         listing: Listing,
         pager: Box<Paginator<T::Lister>>,
     },
+    /// Another wait reads a listing for this one: look at the hub again
+    /// at this time.
+    Following(Instant),
     /// Single GETs of these targets, one at a time.
     Singles {
         queue: VecDeque<usize>,
@@ -268,6 +287,7 @@ impl<T: Waitable> Wait<T> {
             started: false,
             round_start: now,
             phase: Phase::Idle(now),
+            shared: None,
         };
         for (id, state) in targets {
             if !wait.index.contains_key(&id) {
@@ -296,6 +316,20 @@ impl<T: Waitable> Wait<T> {
     /// for a while anyway.
     pub fn first_round_at(mut self, at: Instant) -> Self {
         self.first_round = at;
+        self.replan();
+        self
+    }
+
+    /// The same wait sharing its polling with the other waits of `hub`
+    /// (those of one session): see [`Hub`].
+    pub(crate) fn sharing(mut self, hub: Arc<Hub<T>>) -> Self {
+        let key = hub.register();
+        self.shared = Some(Shared {
+            hub,
+            key,
+            since: self.core.start,
+            reading: None,
+        });
         self.replan();
         self
     }
@@ -345,7 +379,14 @@ impl<T: Waitable> Wait<T> {
 
     fn end_with(&mut self, error: Error) {
         self.core.end_with(error);
-        self.phase = Phase::Ended;
+        self.stop();
+    }
+
+    /// Leaves the hub, once the wait has ended.
+    fn leave_hub(&mut self) {
+        if let Some(sh) = self.shared.take() {
+            sh.hub.leave(sh.key);
+        }
     }
 
     /// The tag of the listing by tag, if there is one to use.
@@ -373,17 +414,16 @@ impl<T: Waitable> Wait<T> {
         for t in &mut self.targets {
             t.seen = false;
         }
+        self.poll_round();
+    }
+
+    /// Polls the round: through the hub, or alone.
+    fn poll_round(&mut self) {
+        if self.join_hub() {
+            return;
+        }
         match self.plan().0 {
-            Plan::Listing(listing) => {
-                let op = T::lister(listing.clone());
-                let pager = Paginator::new(&self.core.config, op).in_background();
-                self.phase = Phase::Listing {
-                    listing,
-                    pager: Box::new(pager),
-                };
-                // A listing whose request cannot be built fails at once.
-                self.on_listing();
-            }
+            Plan::Listing(listing) => self.start_listing(listing),
             Plan::Singles => {
                 let queue = (0..self.targets.len())
                     .filter(|&i| !self.targets[i].done)
@@ -393,10 +433,65 @@ impl<T: Waitable> Wait<T> {
         }
     }
 
+    /// Asks the hub, if the wait shares one, what to do this round;
+    /// whether the round is taken care of.
+    fn join_hub(&mut self) -> bool {
+        let Some(sh) = &mut self.shared else {
+            return false;
+        };
+        let ids = self.targets.iter().filter(|t| !t.done).map(|t| t.id);
+        let now = self.core.now;
+        let interval = self.core.interval();
+        // A reading is waited for for two rounds and 10 s; after that the
+        // reader is taken to be gone.
+        let ttl = add_clamped(now, interval * 2 + Duration::from_secs(10)) - now;
+        let join = sh.hub.join(sh.key, ids.collect(), now, sh.since, ttl);
+        if !matches!(join, Join::Wait) {
+            sh.since = self.round_start;
+        }
+        match join {
+            Join::Alone => return false,
+            Join::Wait => {
+                let look =
+                    (interval / 8).clamp(Duration::from_millis(10), Duration::from_millis(250));
+                self.phase = Phase::Following(add_clamped(now, look));
+            }
+            Join::Read(states) => {
+                for (id, item) in states {
+                    if let Some(&i) = self.index.get(&id) {
+                        self.observe(i, item);
+                    }
+                }
+                if !self.core.is_ended() {
+                    self.after_listing(None);
+                }
+            }
+            Join::Lead(listing) => {
+                sh.reading = Some(HashMap::new());
+                self.start_listing(listing);
+            }
+        }
+        true
+    }
+
+    fn start_listing(&mut self, listing: Listing) {
+        let op = T::lister(listing.clone());
+        let pager = Paginator::new(&self.core.config, op)
+            .in_background()
+            .one_at_a_time();
+        self.phase = Phase::Listing {
+            listing,
+            pager: Box::new(pager),
+        };
+        // A listing whose request cannot be built fails at once.
+        self.on_listing();
+    }
+
     fn end_round(&mut self) {
         if self.pending() == 0 {
             self.phase = Phase::Ended;
             self.core.finish();
+            self.leave_hub();
             return;
         }
         let mut at = add_clamped(self.round_start, self.core.interval());
@@ -503,6 +598,14 @@ impl<T: Waitable> Wait<T> {
         };
         for reply in replies {
             self.last_info = Some(reply.info);
+            if let Some(Shared {
+                hub,
+                reading: Some(seen),
+                ..
+            }) = &mut self.shared
+            {
+                seen.extend(hub.watched(&reply.value.items, T::id));
+            }
             for item in reply.value.items {
                 if let Some(&i) = self.index.get(&item.id()) {
                     self.observe(i, item);
@@ -515,13 +618,39 @@ impl<T: Waitable> Wait<T> {
         if self.core.is_ended() {
             return;
         }
+        self.after_listing(Some((listing, pages, pages_left)));
+    }
+
+    /// After a listing's pages so far (`listing`, pages read, pages left),
+    /// or the hub's: reads on, or publishes the listing to the hub, then
+    /// GETs the targets it did not show, or ends the round.
+    fn after_listing(&mut self, read: Option<(Listing, u64, u64)>) {
         let unseen: VecDeque<usize> = (0..self.targets.len())
             .filter(|&i| !self.targets[i].done && !self.targets[i].seen)
             .collect();
-        if plan::read_on(pages_left, unseen.len() as u64) {
-            return;
+        if let Some((listing, pages, pages_left)) = read {
+            // Read for the hub, the targets of every wait count.
+            let for_hub = match &self.shared {
+                Some(Shared {
+                    hub,
+                    reading: Some(seen),
+                    ..
+                }) => hub.watching().saturating_sub(seen.len() as u64),
+                _ => 0,
+            };
+            let missing = for_hub.max(unseen.len() as u64);
+            if plan::read_on(pages_left, missing) {
+                return;
+            }
+            if let Some(sh) = &mut self.shared {
+                if let Some(seen) = sh.reading.take() {
+                    let cost = pages + missing;
+                    sh.hub
+                        .publish(sh.key, self.round_start, seen, listing.clone(), cost);
+                }
+            }
+            self.costs.insert(listing, pages + unseen.len() as u64);
         }
-        self.costs.insert(listing, pages + unseen.len() as u64);
         if unseen.is_empty() {
             self.end_round();
         } else {
@@ -572,7 +701,7 @@ impl<T: Waitable> Machine for Wait<T> {
     fn poll_timeout(&self) -> Option<Instant> {
         let next = match &self.phase {
             Phase::Ended => return None,
-            Phase::Idle(at) => Some(*at),
+            Phase::Idle(at) | Phase::Following(at) => Some(*at),
             Phase::Listing { pager, .. } => pager.poll_timeout(),
             Phase::Singles { send, .. } => send.as_ref().and_then(|(_, s)| s.poll_timeout()),
         };
@@ -585,6 +714,7 @@ impl<T: Waitable> Machine for Wait<T> {
         }
         match &mut self.phase {
             Phase::Idle(at) if *at <= now => self.start_round(),
+            Phase::Following(at) if *at <= now => self.poll_round(),
             Phase::Listing { pager, .. } => pager.handle_timeout(now),
             Phase::Singles {
                 send: Some((_, send)),
@@ -612,5 +742,12 @@ impl<T: Waitable> EndsEarly for Wait<T> {
 
     fn stop(&mut self) {
         self.phase = Phase::Ended;
+        self.leave_hub();
+    }
+}
+
+impl<T: Waitable> Drop for Wait<T> {
+    fn drop(&mut self) {
+        self.leave_hub();
     }
 }
