@@ -12,10 +12,10 @@
 #     (default 120) under the same limit with no 429 and no failed wait;
 #   * listing 10,000 droplets with 100 ms of latency a request takes at
 #     most 1.0 s with each client;
-#   * each client's peak memory listing 100,000 droplets is within 1.5x of
-#     listing 10,000.
+#   * each client's peak memory listing 100,000 droplets (same latency) is
+#     within 1.5x of listing 10,000.
 #
-# Usage (about 4 minutes once built; the release build adds about 3 minutes
+# Usage (about 4.5 minutes once built; the release build adds about 3 minutes
 # on 2 cores from scratch):
 #
 #   examples/scale.sh
@@ -60,7 +60,7 @@ run waits-async "--boot-delay 10" --client async --n 100 waits
 run waits-blocking "--boot-delay 10" --client blocking --n 100 waits
 run list-10k-async "$latency --seed-droplets 10000" --client async list
 run list-10k-blocking "$latency --seed-droplets 10000" --client blocking list
-big="--rate-per-minute 0 --rate-per-hour 0 --seed-droplets 100000 --droplet-limit 200000"
+big="$latency --seed-droplets 100000 --droplet-limit 200000"
 run list-100k-async "$big" --client async --unlimited list
 run list-100k-blocking "$big" --client blocking --unlimited list
 run mix "--boot-delay 5 --action-delay 2 --seed-droplets 500" --secs "$mix_secs" mix

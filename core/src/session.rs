@@ -5,15 +5,19 @@
 //! A driver's loop is [`Session::next`] and [`Session::answer`]:
 //!
 //! ```text
+//!   let mut machine = session.meter(machine, now);   // its requests draw from the budget
 //!   loop {
-//!       match session.next(&mut machine) {
+//!       match session.next(&mut machine, now) {
 //!           Next::Return(out) => return out,   // an output, or None: finished
-//!           Next::Send(out)   => { let answer = transport.send(out.request) /* in out.span */;
-//!                                  session.answer(&mut machine, &out.span, now, answer) }
+//!           Next::Send(out)   => { let answer = transport.send(out.request) /* in out.pending.span */;
+//!                                  session.answer(&mut machine, &out.pending, now, answer) }
 //!           Next::Sleep(at)   => { sleep until `at`; machine.handle_timeout(now) }
 //!       }
 //!   }
 //! ```
+//!
+//! (A machine with several requests outstanding gives them one `Send` after
+//! another; a driver may send them all at once.)
 
 use std::collections::VecDeque;
 use std::net::IpAddr;
@@ -203,12 +207,14 @@ impl Session {
         WaitActionsOnObjects::new(&self.config, targets, now)
     }
 
-    /// What to do next with `machine`: take an output, send a request (in
-    /// a span carrying its method, path and attempt), sleep, or stop. The
-    /// calling contract of [`Machine`], one step at a time. An error is
-    /// returned with the token removed from whatever the server said in it
+    /// What to do next with `machine` at `now`: take an output, send a
+    /// request (in a span carrying its method, path and attempt), sleep, or
+    /// stop. The calling contract of [`Machine`], one step at a time; the
+    /// budget counts a request sent at `now`. An error is returned with the
+    /// token removed from whatever the server said in it
     /// ([`Error::redact`]).
-    pub fn next<M: Machine>(&self, machine: &mut M) -> Next<M::Output> {
+    pub fn next<M: Machine>(&self, machine: &mut Metered<M>, now: Instant) -> Next<M::Output> {
+        machine.now = machine.now.max(now);
         if let Some(out) = machine.poll_output() {
             let secret = self.config.token().expose();
             return Next::Return(Some(out.map_err(|e| e.redact(secret))));

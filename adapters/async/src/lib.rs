@@ -141,9 +141,9 @@ impl Client {
     /// the machine can report its states.
     async fn drive<M: Machine>(
         &self,
-        m: &mut M,
+        m: &mut Metered<M>,
         stop: &mut Stop,
-        on_stop: fn(&mut M),
+        on_stop: fn(&mut Metered<M>),
         inflight: &mut InFlight,
     ) -> Option<Result<M::Output, Error>> {
         let t = &self.transport;
@@ -152,7 +152,7 @@ impl Client {
                 *stop = None;
                 on_stop(m);
             }
-            let at = match self.session.next(m) {
+            let at = match self.session.next(m, t.now()) {
                 Next::Return(Some(out)) => return Some(out),
                 Next::Send(out) => {
                     let transport = self.transport.clone();

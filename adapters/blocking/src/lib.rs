@@ -30,8 +30,10 @@
 #![deny(missing_docs)]
 #![cfg_attr(not(test), warn(clippy::unwrap_used, clippy::expect_used))]
 
+use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::mpsc::{self, Receiver, Sender};
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use doapi_core::endpoints::List;
@@ -72,34 +74,112 @@ impl Connect for Client {
     }
 }
 
+/// A machine's requests in flight on sending threads, and their answers as
+/// they come (a listing's pages fetched ahead); they stay in flight across
+/// the machine's outputs. The threads are kept for the machine's life, as
+/// many as its most requests at once, so that a listing of any length runs
+/// on the same few (and in the memory they hold).
+#[derive(Debug)]
+struct InFlight {
+    jobs: Sender<Job>,
+    queue: Arc<Mutex<Receiver<Job>>>,
+    threads: usize,
+    done: Sender<Answered>,
+    answers: Receiver<Answered>,
+    count: usize,
+}
+
+/// A request for a sending thread, with the transport to send it on.
+type Job = (Arc<dyn Transport>, Outgoing);
+
+/// An answer from a sending thread, or its transport's panic.
+type Answered = (Pending, std::thread::Result<Answer>);
+
+impl InFlight {
+    fn new() -> Self {
+        let (jobs, queue) = mpsc::channel();
+        let (done, answers) = mpsc::channel();
+        InFlight {
+            jobs,
+            queue: Arc::new(Mutex::new(queue)),
+            threads: 0,
+            done,
+            answers,
+            count: 0,
+        }
+    }
+
+    fn spawn(&mut self, transport: &Arc<dyn Transport>, out: Outgoing) {
+        self.count += 1;
+        if self.count > self.threads {
+            self.threads += 1;
+            let (queue, done) = (self.queue.clone(), self.done.clone());
+            std::thread::spawn(move || send_jobs(&queue, &done));
+        }
+        // The threads end only once this sender is dropped.
+        let _ = self.jobs.send((transport.clone(), out));
+    }
+}
+
+/// A sending thread: sends each request it takes from `queue` and gives
+/// the answer to `done`, until the machine is gone.
+fn send_jobs(queue: &Mutex<Receiver<Job>>, done: &Sender<Answered>) {
+    loop {
+        // A poisoned lock only means another sending thread panicked.
+        let job = queue.lock().unwrap_or_else(|e| e.into_inner()).recv();
+        let Ok((transport, out)) = job else {
+            return;
+        };
+        let Outgoing { request, pending } = out;
+        let send = AssertUnwindSafe(|| pending.span.in_scope(|| transport.send(request)));
+        let answer = std::panic::catch_unwind(send);
+        // The iterator may be gone: then nobody wants the answer.
+        let _ = done.send((pending, answer));
+    }
+}
+
 impl Client {
-    /// Drives a machine to its next output. Once `cancel` is set (checked
-    /// before every step, and while sleeping), `on_cancel` is applied once
-    /// and driving goes on, so the machine can report its states.
+    /// Drives a machine to its next output. A lone request is sent on this
+    /// thread; several (a listing's pages) go out at once, each on its own
+    /// thread, and their answers are handed back as they come. Once
+    /// `cancel` is set (checked before every step, and while sleeping),
+    /// `on_cancel` is applied once and driving goes on, so the machine can
+    /// report its states.
     fn drive<M: Machine>(
         &self,
-        m: &mut M,
+        m: &mut Metered<M>,
         mut cancel: Option<&AtomicBool>,
-        on_cancel: fn(&mut M),
+        on_cancel: fn(&mut Metered<M>),
+        inflight: &mut InFlight,
     ) -> Option<Result<M::Output, Error>> {
         let t = &self.transport;
         loop {
             if cancel.take_if(|f| f.load(Ordering::Relaxed)).is_some() {
                 on_cancel(m);
             }
-            match self.session.next(m) {
-                Next::Return(out) => return out,
+            match self.session.next(m, t.now()) {
+                Next::Return(Some(out)) => return Some(out),
+                Next::Return(None) if inflight.count == 0 => return None,
+                Next::Return(None) => self.take_answer(m, inflight, None),
                 Next::Send(first) => {
-                    // Every request the machine has ready goes out at once
-                    // (the pages of a listing), each on its own thread.
                     let mut batch = vec![first];
-                    while let Next::Send(more) = self.session.next(m) {
+                    while let Next::Send(more) = self.session.next(m, t.now()) {
                         batch.push(more);
                     }
-                    for (pending, answer) in self.send_all(batch) {
-                        self.session.answer(m, &pending, t.now(), answer);
+                    match batch.pop() {
+                        Some(out) if batch.is_empty() && inflight.count == 0 => {
+                            let Outgoing { request, pending } = out;
+                            let answer = pending.span.in_scope(|| t.send(request));
+                            self.session.answer(m, &pending, t.now(), answer);
+                        }
+                        last => {
+                            for out in batch.into_iter().chain(last) {
+                                inflight.spawn(t, out);
+                            }
+                        }
                     }
                 }
+                Next::Sleep(at) if inflight.count > 0 => self.take_answer(m, inflight, Some(at)),
                 Next::Sleep(at) => {
                     let cancelled = || cancel.is_some_and(|f| f.load(Ordering::Relaxed));
                     if t.sleep_until(at, &cancelled) {
@@ -109,33 +189,39 @@ impl Client {
             }
         }
     }
-}
 
-impl Client {
-    /// Sends requests at once, one thread each (the first on this one),
-    /// and gives their answers.
-    fn send_all(&self, batch: Vec<Outgoing>) -> Vec<(Pending, Answer)> {
-        let send = |out: Outgoing| {
-            let answer = out
-                .pending
-                .span
-                .in_scope(|| self.transport.send(out.request));
-            (out.pending, answer)
+    /// Waits for the next answer of a request in flight, or until `until`
+    /// (a page waiting out its backoff meanwhile), and hands it over.
+    fn take_answer<M: Machine>(
+        &self,
+        m: &mut Metered<M>,
+        inflight: &mut InFlight,
+        until: Option<Instant>,
+    ) {
+        let t = &self.transport;
+        let answered = match until {
+            None => inflight.answers.recv().ok(),
+            Some(at) => {
+                let left = at.saturating_duration_since(t.now());
+                inflight.answers.recv_timeout(left).ok()
+            }
         };
-        let mut batch = batch.into_iter();
-        let first = batch.next();
-        std::thread::scope(|s| {
-            let others: Vec<_> = batch.map(|out| s.spawn(move || send(out))).collect();
-            let mut answers: Vec<_> = first.map(send).into_iter().collect();
-            for handle in others {
-                // A transport that panicked is the caller's panic too.
-                match handle.join() {
-                    Ok(answer) => answers.push(answer),
+        match (answered, until) {
+            (Some((pending, answer)), _) => {
+                inflight.count -= 1;
+                match answer {
+                    Ok(answer) => self.session.answer(m, &pending, t.now(), answer),
+                    // A transport that panicked is the caller's panic.
                     Err(panic) => std::panic::resume_unwind(panic),
                 }
             }
-            answers
-        })
+            (None, Some(at)) => {
+                if t.sleep_until(at, &|| false) {
+                    m.handle_timeout(t.now());
+                }
+            }
+            (None, None) => {}
+        }
     }
 }
 
@@ -155,7 +241,7 @@ impl Api for Client {
 
     fn run<M: Machine + Send + 'static>(&self, machine: M) -> Result<M::Output, Error> {
         let mut machine = self.session.meter(machine, self.now());
-        self.drive(&mut machine, None, |_| {})
+        self.drive(&mut machine, None, |_| {}, &mut InFlight::new())
             .unwrap_or(Err(Error::NoOutput))
     }
 
@@ -184,6 +270,7 @@ impl Api for Client {
 pub struct MachineIter<M: Machine> {
     client: Client,
     machine: Metered<M>,
+    inflight: InFlight,
     cancel: Option<CancelFlag>,
     on_cancel: fn(&mut Metered<M>),
     done: bool,
@@ -200,6 +287,7 @@ impl<M: Machine> MachineIter<M> {
         MachineIter {
             client: client.clone(),
             machine: client.session.meter(machine, client.now()),
+            inflight: InFlight::new(),
             cancel: None,
             on_cancel,
             done: false,
@@ -234,7 +322,12 @@ impl<M: Machine> Iterator for MachineIter<M> {
             return None;
         }
         let cancel = self.cancel.as_deref();
-        let out = self.client.drive(&mut self.machine, cancel, self.on_cancel);
+        let out = self.client.drive(
+            &mut self.machine,
+            cancel,
+            self.on_cancel,
+            &mut self.inflight,
+        );
         self.done = !matches!(out, Some(Ok(_)));
         out
     }

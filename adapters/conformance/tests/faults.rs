@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use doapi_conformance::{both, fast_retry, fast_sim, prism, sim_with_faults, spec, start, Subject};
 use doapi_core::endpoints::ListSizes;
 use doapi_core::models::{ActionType, Droplet, DropletStatus, Size};
-use doapi_core::{Error, Limits, RetryPolicy, TransportErrorKind as Kind, Until};
+use doapi_core::{Allowance, Error, Limits, RetryPolicy, TransportErrorKind as Kind, Until};
 use doapi_sim::{RouteStats, SimServer};
 
 const GET_DROPLET: &str = "GET /v2/droplets/{id}";
@@ -88,7 +88,13 @@ fn create_fails_once<C: Subject>(fault: &str, limits: Limits) -> Error {
 /// this fault; and what that route saw.
 fn sizes<C: Subject>(fault: &str, retry: RetryPolicy) -> (Vec<Result<Size, Error>>, RouteStats) {
     let server = start(sim_with_faults(&[format!("{fault},route=GET /v2/sizes")]));
+    // One page at a time, so that the faults' counts of requests are pages.
+    let one_by_one = Allowance {
+        pages_in_flight: 1,
+        ..Allowance::unlimited()
+    };
     let c = C::builder_for(server.url()).per_page(5).retry(retry);
+    let c = c.allowance(one_by_one);
     let (c, route) = (c.build().unwrap(), "GET /v2/sizes");
     let items = c.items(c.list(ListSizes {}));
     (items, server.stats().routes[route].clone())

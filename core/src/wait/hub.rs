@@ -9,6 +9,10 @@
 //!   of targets the listing did not show);
 //! - another wait is reading one: the wait checks again shortly (a look at
 //!   the hub, no request);
+//! - one began less than an interval ago, but before the wait's last round
+//!   (a wait just started): the wait joins the hub's next round, an
+//!   interval after that reading began, so that waits started one after
+//!   another poll together;
 //! - else, if other waits watch targets too and a listing costs fewer
 //!   requests than single GETs of all of them, the wait reads it for all
 //!   and publishes what it saw ([`Hub::publish`]);
@@ -24,6 +28,7 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+use crate::wait::core::add_clamped;
 use crate::wait::plan::{self, Costs, Listing, Plan};
 
 /// What a wait does at the start of its round: see [`Hub::join`].
@@ -31,12 +36,24 @@ use crate::wait::plan::{self, Costs, Listing, Plan};
 pub enum Join<T> {
     /// The states of its targets that a fresh listing showed.
     Read(Vec<(u64, T)>),
-    /// Another wait is reading a listing: look again at this time.
-    Wait,
+    /// Look again at this time: another wait is reading a listing, or the
+    /// hub's next round is then.
+    Wait(Instant),
     /// Read this listing for every wait of the hub, then publish it.
     Lead(Listing),
     /// Poll alone.
     Alone,
+}
+
+/// How a wait paces itself in a hub: see [`Hub::join`].
+#[derive(Debug, Clone, Copy)]
+pub struct Pace {
+    /// Time between two rounds.
+    pub interval: Duration,
+    /// How often to look at the hub while another wait reads.
+    pub look: Duration,
+    /// How long a reading is waited for before it is taken over.
+    pub ttl: Duration,
 }
 
 /// The shared polling of one kind of target; see the [module docs](self).
@@ -112,15 +129,16 @@ impl<T: Clone> Hub<T> {
 
     /// What the wait `key` does at `now`, the start of its round, watching
     /// `ids`: a listing whose reading began after `since` (the start of
-    /// the wait's last round) is fresh for it; a reading begun less than
-    /// `ttl` ago is waited for.
+    /// the wait's last round) is fresh for it; otherwise the wait waits for
+    /// a reading begun less than `pace.ttl` ago, or for the hub's next
+    /// round.
     pub fn join(
         &self,
         key: u64,
         ids: Vec<u64>,
         now: Instant,
         since: Instant,
-        ttl: Duration,
+        pace: Pace,
     ) -> Join<T> {
         let mut st = self.lock();
         st.set_watch(key, ids);
@@ -132,10 +150,18 @@ impl<T: Clone> Hub<T> {
             }
         }
         match st.reading {
-            Some((reader, started)) if reader != key && now < started + ttl => return Join::Wait,
+            Some((reader, started)) if reader != key && now < add_clamped(started, pace.ttl) => {
+                return Join::Wait(add_clamped(now, pace.look))
+            }
             _ => {}
         }
         let others = st.watchers.len() > 1;
+        if let Some((started, _)) = &st.last {
+            let next = add_clamped(*started, pace.interval);
+            if others && now < next {
+                return Join::Wait(next);
+            }
+        }
         let total = st.watched.len() as u64;
         match plan::plan(total, None, &st.costs) {
             (Plan::Listing(listing), _) if others => {
@@ -205,15 +231,21 @@ mod tests {
         let hub: Hub<&str> = Hub::default();
         let t0 = crate::testing::FakeClock::new().now();
         let ttl = Duration::from_secs(10);
+        let pace = Pace {
+            interval: Duration::from_secs(2),
+            look: Duration::from_millis(250),
+            ttl,
+        };
         let (a, b, c) = (hub.register(), hub.register(), hub.register());
         // Alone, a wait polls alone.
-        assert!(matches!(hub.join(a, vec![1], t0, t0, ttl), Join::Alone));
+        assert!(matches!(hub.join(a, vec![1], t0, t0, pace), Join::Alone));
         // With others watching, the first whose round is due reads for all.
         assert!(matches!(
-            hub.join(b, vec![2], t0, t0, ttl),
+            hub.join(b, vec![2], t0, t0, pace),
             Join::Lead(Listing::All)
         ));
-        assert!(matches!(hub.join(c, vec![3], t0, t0, ttl), Join::Wait));
+        let look = t0 + pace.look;
+        assert!(matches!(hub.join(c, vec![3], t0, t0, pace), Join::Wait(at) if at == look));
         assert_eq!(hub.watching(), 3);
         let shown = hub.watched(&["x", "y"], |s| if *s == "x" { 3 } else { 9 });
         assert_eq!(shown, [(3, "x")]);
@@ -221,18 +253,31 @@ mod tests {
         // A reading that began after the wait's last round: fresh.
         let t1 = t0 + Duration::from_millis(100);
         let before = t0 - Duration::from_secs(1);
-        match hub.join(c, vec![3], t1, before, ttl) {
+        match hub.join(c, vec![3], t1, before, pace) {
             Join::Read(seen) => assert_eq!(seen, [(3, "x")]),
             other => panic!("{other:?}"),
         }
-        // Not for a wait whose round began after it: it reads anew.
-        assert!(matches!(hub.join(a, vec![1], t1, t0, ttl), Join::Lead(_)));
+        // Not for a wait whose round began after it: it joins the hub's
+        // next round, an interval after that reading began,
+        let next = t0 + pace.interval;
+        assert!(matches!(hub.join(a, vec![1], t1, t0, pace), Join::Wait(at) if at == next));
+        // and reads it.
+        assert!(matches!(
+            hub.join(a, vec![1], next, t0, pace),
+            Join::Lead(_)
+        ));
         // A reader that leaves gives the reading up.
         hub.leave(a);
-        assert!(matches!(hub.join(c, vec![3], t1, t0, ttl), Join::Lead(_)));
+        assert!(matches!(
+            hub.join(c, vec![3], next, t0, pace),
+            Join::Lead(_)
+        ));
         // A reading never published is taken over after its time to live.
-        let late = t1 + ttl;
-        assert!(matches!(hub.join(b, vec![2], late, t1, ttl), Join::Lead(_)));
+        let late = next + ttl;
+        assert!(matches!(
+            hub.join(b, vec![2], late, t1, pace),
+            Join::Lead(_)
+        ));
         hub.leave(b);
         hub.leave(c);
         assert_eq!(hub.watching(), 0);

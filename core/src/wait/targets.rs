@@ -19,7 +19,7 @@ use crate::paginate::Paginator;
 use crate::ratelimit::ResponseInfo;
 use crate::wait::accept::{self, Until, Verdict};
 use crate::wait::core::{add_clamped, EndsEarly, WaitCore};
-use crate::wait::hub::{Hub, Join};
+use crate::wait::hub::{Hub, Join, Pace};
 use crate::wait::plan::{self, Costs, Listing, Plan};
 use crate::wait::state::{Resource, Target, TargetState, WaitStates};
 
@@ -442,20 +442,22 @@ impl<T: Waitable> Wait<T> {
         let ids = self.targets.iter().filter(|t| !t.done).map(|t| t.id);
         let now = self.core.now;
         let interval = self.core.interval();
-        // A reading is waited for for two rounds and 10 s; after that the
-        // reader is taken to be gone.
-        let ttl = add_clamped(now, interval * 2 + Duration::from_secs(10)) - now;
-        let join = sh.hub.join(sh.key, ids.collect(), now, sh.since, ttl);
-        if !matches!(join, Join::Wait) {
+        let pace = Pace {
+            interval,
+            look: (interval / 8).clamp(Duration::from_millis(10), Duration::from_millis(250)),
+            // A reading is waited for for two rounds and 10 s; after that
+            // the reader is taken to be gone.
+            ttl: interval
+                .saturating_mul(2)
+                .saturating_add(Duration::from_secs(10)),
+        };
+        let join = sh.hub.join(sh.key, ids.collect(), now, sh.since, pace);
+        if !matches!(join, Join::Wait(_)) {
             sh.since = self.round_start;
         }
         match join {
             Join::Alone => return false,
-            Join::Wait => {
-                let look =
-                    (interval / 8).clamp(Duration::from_millis(10), Duration::from_millis(250));
-                self.phase = Phase::Following(add_clamped(now, look));
-            }
+            Join::Wait(at) => self.phase = Phase::Following(at),
             Join::Read(states) => {
                 for (id, item) in states {
                     if let Some(&i) = self.index.get(&id) {
