@@ -11,6 +11,9 @@ use crate::error::Error;
 use crate::machine::{Answer, Machine};
 use crate::paginate::Paginator;
 
+/// What a [`Find`] looks for: a test of one item.
+type Pick<T> = Box<dyn Fn(&T) -> bool + Send>;
+
 /// The first item of a listing that `pick` accepts, or `None` once every
 /// page has been read without one, as a [`Machine`] with one output. It
 /// stops at the page that has the item: the pages after it are not
@@ -31,7 +34,7 @@ use crate::paginate::Paginator;
 /// ```
 pub struct Find<L: List> {
     pages: Paginator<L>,
-    pick: Box<dyn Fn(&L::Item) -> bool + Send>,
+    pick: Pick<L::Item>,
     out: Option<Result<Option<L::Item>, Error>>,
     ended: bool,
 }

@@ -157,13 +157,10 @@ pub fn rules_body(
         .map(Rule::check)
         .find(Result::is_err)
         .unwrap_or(Ok(()));
-    let check = check.and_then(|()| {
-        if inbound.is_empty() && outbound.is_empty() {
-            Err(RequestError::Empty { what: "rules" })
-        } else {
-            Ok(())
-        }
-    });
+    let check = match inbound.is_empty() && outbound.is_empty() {
+        true => Err(RequestError::Empty { what: "rules" }),
+        false => check,
+    };
     let body = FirewallsAddRulesBody {
         inbound_rules: (!inbound.is_empty()).then(|| inbound.iter().map(Rule::inbound).collect()),
         outbound_rules: (!outbound.is_empty())

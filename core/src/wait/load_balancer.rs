@@ -50,7 +50,7 @@ enum Phase {
     /// The next poll, at this time.
     Idle(Instant),
     /// A poll under way.
-    Polling(RetriedRequest),
+    Polling(Box<RetriedRequest>),
     Ended,
 }
 
@@ -87,7 +87,7 @@ impl WaitLoadBalancer {
     fn start_poll(&mut self) {
         let request = self.core.config.request(&self.get);
         self.phase = match self.core.retried(request) {
-            Some(send) => Phase::Polling(send),
+            Some(send) => Phase::Polling(Box::new(send)),
             None => Phase::Ended,
         };
     }
