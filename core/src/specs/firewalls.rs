@@ -6,7 +6,7 @@ use crate::api::firewalls::{
 };
 use crate::api::shared::{FirewallInboundRulesItemProtocol, FirewallRuleTarget};
 use crate::error::RequestError;
-use crate::specs::{non_empty, signed_all, Checked};
+use crate::specs::check::{non_empty, signed_all, Checked};
 
 /// One firewall rule: a protocol, its ports, and the addresses, droplets,
 /// tags and load balancers it lets in (inbound) or out to (outbound).
@@ -261,7 +261,7 @@ impl FirewallSpec {
 /// Tags as the body of a firewall's tags change, refused for no tag or an
 /// empty one.
 pub fn tags_body(tags: Vec<String>) -> (FirewallsAddTagsBody, Result<(), RequestError>) {
-    let check = crate::specs::not_none("tags", &tags)
+    let check = crate::specs::check::not_none("tags", &tags)
         .and_then(|()| tags.iter().try_for_each(|t| non_empty("tag", t)));
     let body = FirewallsAddTagsBody {
         tags: Some(tags),

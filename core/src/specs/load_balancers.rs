@@ -6,7 +6,7 @@ use crate::api::load_balancers::{
     LoadBalancerCreateForwardingRules, LoadBalancersCreate,
 };
 use crate::error::RequestError;
-use crate::specs::{non_empty, signed_all, Checked};
+use crate::specs::check::{non_empty, signed_all, Checked};
 
 /// A load balancer to create: its name and region, its forwarding rules,
 /// its health check, and its droplets (by id, or every droplet with a

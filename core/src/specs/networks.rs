@@ -5,7 +5,7 @@
 use crate::api::projects::{ProjectBase, ProjectEnvironment, ProjectsCreate};
 #[cfg(feature = "vpcs")]
 use crate::api::vpcs::{VpcsCreate, VpcsCreateBody};
-use crate::specs::{non_empty, Checked};
+use crate::specs::check::{non_empty, Checked};
 
 /// A VPC to create: its name and region, and optionally its IP range
 /// (else DigitalOcean picks one) and description. `POST /v2/vpcs`.

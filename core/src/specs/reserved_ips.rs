@@ -10,7 +10,7 @@ use crate::api::reserved_ips::{
     ReservedIpCreate, ReservedIpCreateDropletId, ReservedIpCreateRegion, ReservedIpsCreate,
 };
 use crate::endpoints::FloatingIpTarget;
-use crate::specs::{non_empty, signed, Checked};
+use crate::specs::check::{non_empty, signed, Checked};
 
 /// Reserves an IP for a droplet (assigned at once) or in a region
 /// (unassigned): `POST /v2/reserved_ips`, refused before sending for an

@@ -9,8 +9,8 @@ use crate::api::block_storage_actions::{
 };
 use crate::error::RequestError;
 #[cfg(feature = "block_storage_actions")]
-use crate::specs::signed;
-use crate::specs::{non_empty, Checked};
+use crate::specs::check::signed;
+use crate::specs::check::{non_empty, Checked};
 
 /// The largest volume DigitalOcean makes, in GiB.
 pub const MAX_VOLUME_GIB: u64 = 16 * 1024;
