@@ -6,9 +6,12 @@ mod droplet;
 mod floating_ip;
 mod image;
 mod request;
+mod reserved_ip;
 mod show_only;
+mod snapshot;
 mod ssh_key;
 mod tag;
+mod volume;
 
 use clap::Subcommand;
 
@@ -33,9 +36,18 @@ pub enum Command {
     /// Domains and their records.
     #[command(subcommand)]
     Domain(domain::DomainCmd),
-    /// Floating IPs: show, reserve, assign, unassign, release.
+    /// Floating IPs (deprecated: the old name of reserved IPs).
     #[command(subcommand)]
     FloatingIp(floating_ip::FloatingIpCmd),
+    /// Reserved IPs: list, get, create, assign, unassign, delete.
+    #[command(subcommand)]
+    ReservedIp(reserved_ip::ReservedIpCmd),
+    /// Volumes: list, get, create, attach, detach, resize, delete, snapshot.
+    #[command(subcommand)]
+    Volume(volume::VolumeCmd),
+    /// Snapshots of droplets and volumes: list, get, delete.
+    #[command(subcommand)]
+    Snapshot(snapshot::SnapshotCmd),
     /// Tags: show, create, delete.
     #[command(subcommand)]
     Tag(tag::TagCmd),
@@ -61,6 +73,9 @@ pub fn run(ctx: &mut Ctx, command: Command) -> Result<(), Fail> {
         Command::SshKey(c) => ssh_key::run(ctx, c),
         Command::Domain(c) => domain::run(ctx, c),
         Command::FloatingIp(c) => floating_ip::run(ctx, c),
+        Command::ReservedIp(c) => reserved_ip::run(ctx, c),
+        Command::Volume(c) => volume::run(ctx, c),
+        Command::Snapshot(c) => snapshot::run(ctx, c),
         Command::Tag(c) => tag::run(ctx, c),
         Command::Region(c) => show_only::region(ctx, c),
         Command::Size(c) => show_only::size(ctx, c),
