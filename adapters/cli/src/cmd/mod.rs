@@ -1,10 +1,14 @@
 //! The commands, a module per group; [`run`] runs one.
 
 mod action;
+mod by_id;
 mod domain;
 mod droplet;
+mod firewall;
 mod floating_ip;
 mod image;
+mod load_balancer;
+mod project;
 mod request;
 mod reserved_ip;
 mod show_only;
@@ -12,6 +16,7 @@ mod snapshot;
 mod ssh_key;
 mod tag;
 mod volume;
+mod vpc;
 
 use clap::Subcommand;
 
@@ -48,6 +53,18 @@ pub enum Command {
     /// Snapshots of droplets and volumes: list, get, delete.
     #[command(subcommand)]
     Snapshot(snapshot::SnapshotCmd),
+    /// Firewalls: list, get, create, rules, droplets and tags, delete.
+    #[command(subcommand)]
+    Firewall(firewall::FirewallCmd),
+    /// VPCs: list, get, default, create, update, members, delete.
+    #[command(subcommand)]
+    Vpc(vpc::VpcCmd),
+    /// Projects: list, get, create, assign, resources, delete.
+    #[command(subcommand)]
+    Project(project::ProjectCmd),
+    /// Load balancers: list, get, create, wait, droplets, delete.
+    #[command(subcommand)]
+    LoadBalancer(load_balancer::LoadBalancerCmd),
     /// Tags: show, create, delete.
     #[command(subcommand)]
     Tag(tag::TagCmd),
@@ -76,6 +93,10 @@ pub fn run(ctx: &mut Ctx, command: Command) -> Result<(), Fail> {
         Command::ReservedIp(c) => reserved_ip::run(ctx, c),
         Command::Volume(c) => volume::run(ctx, c),
         Command::Snapshot(c) => snapshot::run(ctx, c),
+        Command::Firewall(c) => firewall::run(ctx, c),
+        Command::Vpc(c) => vpc::run(ctx, c),
+        Command::Project(c) => project::run(ctx, c),
+        Command::LoadBalancer(c) => load_balancer::run(ctx, c),
         Command::Tag(c) => tag::run(ctx, c),
         Command::Region(c) => show_only::region(ctx, c),
         Command::Size(c) => show_only::size(ctx, c),

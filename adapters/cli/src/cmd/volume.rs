@@ -10,6 +10,7 @@ use doapi_blocking::{Api, Client};
 
 use crate::act::{act_and_print, wait_current_actions};
 use crate::args::{ActionsView, WaitOpt};
+use crate::cmd::by_id::is_uuid;
 use crate::ctx::Ctx;
 use crate::fail::Fail;
 use crate::keyed::unique;
@@ -125,15 +126,6 @@ pub enum VolumeCmd {
         #[arg(required = true)]
         volumes: Vec<String>,
     },
-}
-
-/// Whether a label has the form of a volume's id (a UUID).
-fn is_uuid(label: &str) -> bool {
-    let groups: Vec<&str> = label.split('-').collect();
-    groups.iter().map(|g| g.len()).eq([8, 4, 4, 4, 12])
-        && groups
-            .iter()
-            .all(|g| g.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 /// The id of the volume a label names: the label itself if it is an id,
@@ -253,18 +245,5 @@ pub fn run(ctx: &mut Ctx, cmd: VolumeCmd) -> Result<(), Fail> {
             let ids = volume_ids(&client, volumes, None)?;
             wait_current_actions(ctx, ids.into_iter().map(ActionTarget::Volume))
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_volume_id_is_a_uuid() {
-        assert!(is_uuid("506f78a4-e098-11e5-ad9f-000f53306ae1"));
-        assert!(!is_uuid("data"));
-        assert!(!is_uuid("506f78a4-e098-11e5-ad9f-000f53306aeZ"));
-        assert!(!is_uuid("506f78a4-e098-11e5-ad9f"));
     }
 }
