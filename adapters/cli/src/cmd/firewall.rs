@@ -8,7 +8,7 @@ use clap::{Args, Subcommand};
 use doapi_blocking::specs::{FirewallSpec, Rule};
 use doapi_blocking::Api;
 
-use crate::cmd::by_id::{droplet_ids, resolve};
+use crate::by_id::{droplet_ids, resolve};
 use crate::ctx::Ctx;
 use crate::fail::Fail;
 use crate::input::key_values;

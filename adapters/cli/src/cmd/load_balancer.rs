@@ -7,7 +7,7 @@ use clap::Subcommand;
 use doapi_blocking::specs::LoadBalancerSpec;
 use doapi_blocking::Api;
 
-use crate::cmd::by_id::{droplet_ids, resolve};
+use crate::by_id::{droplet_ids, resolve};
 use crate::ctx::Ctx;
 use crate::fail::Fail;
 use crate::input::key_values;

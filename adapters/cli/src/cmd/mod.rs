@@ -1,7 +1,6 @@
 //! The commands, a module per group; [`run`] runs one.
 
 mod action;
-mod by_id;
 mod domain;
 mod droplet;
 mod firewall;

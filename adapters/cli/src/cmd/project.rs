@@ -4,7 +4,7 @@ use clap::Subcommand;
 use doapi_blocking::specs::ProjectSpec;
 use doapi_blocking::Api;
 
-use crate::cmd::by_id::resolve;
+use crate::by_id::resolve;
 use crate::ctx::Ctx;
 use crate::fail::Fail;
 use crate::keyed::unique;

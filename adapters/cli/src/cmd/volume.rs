@@ -10,7 +10,7 @@ use doapi_blocking::{Api, Client};
 
 use crate::act::{act_and_print, wait_current_actions};
 use crate::args::{ActionsView, WaitOpt};
-use crate::cmd::by_id::is_uuid;
+use crate::by_id::is_uuid;
 use crate::ctx::Ctx;
 use crate::fail::Fail;
 use crate::keyed::unique;
