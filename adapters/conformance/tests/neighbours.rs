@@ -4,7 +4,7 @@
 //! across kinds; and the life cycle of a whole stack, torn down until
 //! nothing is left.
 
-use doapi_conformance::{both, fast_sim, spec, start, Subject};
+use doapi_conformance::{both, fast_sim, flagged_by_prism, prism, spec, start, Subject};
 use doapi_core::api::load_balancers::LoadBalancerStatus;
 use doapi_core::api::snapshots::SnapshotsResourceType;
 use doapi_core::endpoints::{ActionTarget, FloatingIpTarget};
@@ -29,7 +29,36 @@ fn droplet<C: Subject>(c: &C, name: &str, vpc: Option<&str>) -> u64 {
 /// through the listings.
 fn the_stack_is_built_and_torn_down<C: Subject>() {
     let server = start(fast_sim());
-    let c = C::client(&server);
+    build_and_tear_down(&C::client(&server));
+}
+
+/// The stack's life cycle through Prism's validating proxy: no request and
+/// no response that the official spec does not allow.
+fn the_stack_conforms_to_the_spec_through_prism<C: Subject>() {
+    let Some((server, prism)) = prism::proxied(fast_sim()) else {
+        return;
+    };
+    let (builder, cassette) = C::recording(C::builder_for(&prism.url));
+    build_and_tear_down(&builder.build().unwrap());
+    let lines = cassette.lines();
+    let responses: Vec<_> = lines.iter().filter(|l| flagged_by_prism(l)).collect();
+    let log = prism.flagged_lines();
+    let (sent, name) = (lines.len(), C::NAME);
+    eprintln!(
+        "Prism, {name}: {sent} requests, {}+{} flagged",
+        responses.len(),
+        log.len()
+    );
+    assert!(sent > 60, "{sent}");
+    assert!(responses.is_empty(), "{responses:#?}");
+    assert!(log.is_empty(), "{log:#?}");
+    let reached = server.stats().requests;
+    assert_eq!(reached, sent as u64, "every request reached the simulator");
+}
+
+/// Builds the stack, checks every relation, tears it down, and checks the
+/// listings hold nothing of it.
+fn build_and_tear_down<C: Subject>(c: &C) {
     let default_project = c.ok(c.fetch_default_project());
     assert_eq!(default_project.is_default, Some(true));
     let default_vpc = c
@@ -61,7 +90,7 @@ fn the_stack_is_built_and_torn_down<C: Subject>() {
     assert_eq!(c.all(c.fetch_all_projects()).len(), 2);
 
     // The droplet, in the VPC.
-    let web = droplet(&c, "web-1", Some(&vpc_id));
+    let web = droplet(c, "web-1", Some(&vpc_id));
     assert_eq!(
         c.ok(c.fetch_droplet(web)).vpc_uuid.as_deref(),
         Some(vpc_id.as_str())
@@ -150,7 +179,7 @@ fn the_stack_is_built_and_torn_down<C: Subject>() {
         Some(vec!["web".to_owned()])
     );
     c.ok(c.remove_tags_from_firewall(&fw_id, vec!["web".into()]));
-    let web2 = droplet(&c, "web-2", None);
+    let web2 = droplet(c, "web-2", None);
     c.ok(c.add_droplets_to_firewall(&fw_id, &[web2]));
     assert_eq!(c.all(c.fetch_droplet_firewalls(web2)).len(), 1);
     c.ok(c.remove_droplets_from_firewall(&fw_id, &[web2]));
@@ -343,6 +372,7 @@ fn waits_across_kinds_take_volumes_and_reserved_ips<C: Subject>() {
 
 both!(
     the_stack_is_built_and_torn_down,
+    the_stack_conforms_to_the_spec_through_prism,
     bad_input_is_refused_before_sending,
     waits_across_kinds_take_volumes_and_reserved_ips,
 );
