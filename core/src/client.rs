@@ -1098,6 +1098,65 @@ pub trait Api: Sized {
         self.run(WaitForAction::reserved_ip(self.config(), ip, self.now()))
     }
 
+    // Reserved IPv6s.
+
+    /// Fetches a reserved IPv6.
+    ///
+    /// `GET /v2/reserved_ipv6/{ip}`.
+    #[cfg(all(feature = "reserved_ipv6", feature = "reserved_ipv6_actions"))]
+    fn fetch_reserved_ipv6(&self, ip: IpAddr) -> Self::Call<api::reserved_ipv6::ReservedIpv6> {
+        let op = api::reserved_ipv6::ReservedIPv6Get { reserved_ipv6: ip };
+        self.send(Checked::new(op, [specs::reserved_ipv6::v6(ip)]))
+    }
+
+    /// Every reserved IPv6.
+    ///
+    /// `GET /v2/reserved_ipv6`.
+    /// Lazy: a page is fetched when the items before it are used up.
+    #[cfg(feature = "reserved_ipv6")]
+    fn fetch_all_reserved_ipv6s(&self) -> Self::Items<api::reserved_ipv6::ReservedIPv6List> {
+        self.list(api::reserved_ipv6::ReservedIPv6List {})
+    }
+
+    /// Reserves an IPv6 in a region.
+    ///
+    /// `POST /v2/reserved_ipv6`.
+    #[cfg(all(feature = "reserved_ipv6", feature = "reserved_ipv6_actions"))]
+    fn create_reserved_ipv6(
+        &self,
+        region: impl Into<String>,
+    ) -> Self::Call<api::reserved_ipv6::ReservedIPv6CreateReservedIpv6> {
+        self.send(specs::reserved_ipv6::create(region.into()))
+    }
+
+    /// Assigns a reserved IPv6 to a droplet in its region.
+    ///
+    /// `POST /v2/reserved_ipv6/{ip}/actions` with type `assign`.
+    #[cfg(all(feature = "reserved_ipv6", feature = "reserved_ipv6_actions"))]
+    fn assign_reserved_ipv6(&self, ip: IpAddr, droplet_id: u64) -> Self::Call<Action> {
+        self.send(Keyed::new(
+            specs::reserved_ipv6::assign(ip, droplet_id),
+            "action",
+        ))
+    }
+
+    /// Unassigns a reserved IPv6.
+    ///
+    /// `POST /v2/reserved_ipv6/{ip}/actions` with type `unassign`.
+    #[cfg(all(feature = "reserved_ipv6", feature = "reserved_ipv6_actions"))]
+    fn unassign_reserved_ipv6(&self, ip: IpAddr) -> Self::Call<Action> {
+        self.send(Keyed::new(specs::reserved_ipv6::unassign(ip), "action"))
+    }
+
+    /// Releases a reserved IPv6.
+    ///
+    /// `DELETE /v2/reserved_ipv6/{ip}`.
+    #[cfg(all(feature = "reserved_ipv6", feature = "reserved_ipv6_actions"))]
+    fn delete_reserved_ipv6(&self, ip: IpAddr) -> Self::Call<()> {
+        let op = api::reserved_ipv6::ReservedIPv6Delete { reserved_ipv6: ip };
+        self.send(Checked::new(op, [specs::reserved_ipv6::v6(ip)]))
+    }
+
     // Volumes.
 
     /// Fetches a volume.

@@ -5,6 +5,8 @@
 //! nothing is left.
 
 use doapi_conformance::{both, fast_sim, flagged_by_prism, prism, spec, start, Subject};
+use std::net::IpAddr;
+
 use doapi_core::api::load_balancers::LoadBalancerStatus;
 use doapi_core::api::snapshots::SnapshotsResourceType;
 use doapi_core::endpoints::{ActionTarget, FloatingIpTarget};
@@ -149,6 +151,19 @@ fn build_and_tear_down<C: Subject>(c: &C) {
         c.ok(c.fetch_reserved_ip(ip)).droplet.map(|d| d.id),
         Some(web)
     );
+
+    // A reserved IPv6, assigned and unassigned.
+    let v6 = c.ok(c.create_reserved_ipv6("nyc3")).ip.expect("an address");
+    let v6: IpAddr = v6.parse().expect("an IPv6");
+    let a = c.ok(c.assign_reserved_ipv6(v6, web));
+    assert!(c.ok(c.wait_action(a)).is_completed());
+    let got = serde_json::to_value(c.ok(c.fetch_reserved_ipv6(v6))).unwrap();
+    assert_eq!(got["droplet"]["id"], web, "{got}");
+    assert_eq!(c.all(c.fetch_all_reserved_ipv6s()).len(), 1);
+    let a = c.ok(c.unassign_reserved_ipv6(v6));
+    assert!(c.ok(c.wait_action(a)).is_completed());
+    c.ok(c.delete_reserved_ipv6(v6));
+    assert!(c.all(c.fetch_all_reserved_ipv6s()).is_empty());
 
     // A firewall: rules, droplets and tags added and removed.
     let fw = c.ok(c.create_firewall(

@@ -22,6 +22,8 @@ pub mod load_balancers;
 pub mod networks;
 #[cfg(all(feature = "reserved_ips", feature = "reserved_ip_actions"))]
 pub mod reserved_ips;
+#[cfg(all(feature = "reserved_ipv6", feature = "reserved_ipv6_actions"))]
+pub mod reserved_ipv6;
 #[cfg(feature = "block_storage")]
 pub mod volumes;
 
