@@ -33,8 +33,10 @@ use crate::endpoints::{
 };
 use crate::error::Error;
 use crate::machine::{Cancel, Machine};
+#[cfg(feature = "block_storage")]
+use crate::models::Volume;
 use crate::models::{
-    Account, Action, Domain, DomainRecord, Droplet, FloatingIp, Image, Meta, SshKey, Tag, Volume,
+    Account, Action, Domain, DomainRecord, Droplet, FloatingIp, Image, Meta, SshKey, Tag,
 };
 use crate::ratelimit::{RateLimit, ResponseInfo};
 use crate::session::Session;
