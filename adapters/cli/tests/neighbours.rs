@@ -67,6 +67,45 @@ fn reserved_ip_create_assign_unassign_list_get_actions_and_delete() {
 }
 
 #[test]
+fn reserved_ipv6_create_assign_unassign_list_get_and_delete() {
+    let server = sim();
+    let url = server.url();
+    let ds = seed_droplets(url, &["six"], &[]);
+    let out = doapi(url)
+        .args(["reserved-ipv6", "create", "--region", REGION])
+        .ok();
+    let ip = out.object()["ip"].as_str().unwrap().to_owned();
+    let out = doapi(url)
+        .args(["reserved-ipv6", "assign", "-w", &ip, "six"])
+        .args(WAIT)
+        .ok();
+    assert_eq!(out.items()[0]["status"], "completed", "{out}");
+    let rip = || get(url, &format!("/v2/reserved_ipv6/{ip}"), "reserved_ipv6");
+    assert_eq!(rip()["droplet"]["id"], ds[0]);
+    let out = doapi(url).args(["reserved-ipv6", "get", &ip]).ok();
+    assert_eq!(out.items()[0]["ip"], ip.as_str(), "{out}");
+    assert_eq!(
+        doapi(url)
+            .args(["reserved-ipv6", "list"])
+            .ok()
+            .items()
+            .len(),
+        1
+    );
+    doapi(url)
+        .args(["reserved-ipv6", "unassign", "-w", &ip])
+        .args(WAIT)
+        .ok();
+    assert!(rip()["droplet"].is_null());
+    doapi(url).args(["reserved-ipv6", "delete", &ip]).ok();
+    assert!(listed(url, "/v2/reserved_ipv6", "reserved_ipv6s").is_empty());
+    let out = doapi(url)
+        .args(["reserved-ipv6", "get", "192.0.2.1"])
+        .fails(2);
+    assert!(out.error_line().contains("IPv4"), "{out}");
+}
+
+#[test]
 fn volume_create_attach_resize_snapshot_detach_and_delete_by_name() {
     let server = sim();
     let url = server.url();

@@ -10,6 +10,7 @@ mod load_balancer;
 mod project;
 mod request;
 mod reserved_ip;
+mod reserved_ipv6;
 mod show_only;
 mod snapshot;
 mod ssh_key;
@@ -46,6 +47,9 @@ pub enum Command {
     /// Reserved IPs: list, get, create, assign, unassign, delete.
     #[command(subcommand)]
     ReservedIp(reserved_ip::ReservedIpCmd),
+    /// Reserved IPv6s: list, get, create, assign, unassign, delete.
+    #[command(subcommand)]
+    ReservedIpv6(reserved_ipv6::ReservedIpv6Cmd),
     /// Volumes: list, get, create, attach, detach, resize, delete, snapshot.
     #[command(subcommand)]
     Volume(volume::VolumeCmd),
@@ -90,6 +94,7 @@ pub fn run(ctx: &mut Ctx, command: Command) -> Result<(), Fail> {
         Command::Domain(c) => domain::run(ctx, c),
         Command::FloatingIp(c) => floating_ip::run(ctx, c),
         Command::ReservedIp(c) => reserved_ip::run(ctx, c),
+        Command::ReservedIpv6(c) => reserved_ipv6::run(ctx, c),
         Command::Volume(c) => volume::run(ctx, c),
         Command::Snapshot(c) => snapshot::run(ctx, c),
         Command::Firewall(c) => firewall::run(ctx, c),
