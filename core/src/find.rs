@@ -8,7 +8,7 @@ use http::Request;
 
 use crate::endpoint::List;
 use crate::error::Error;
-use crate::machine::{Answer, Machine};
+use crate::machine::{Answer, Machine, Tag};
 use crate::paginate::Paginator;
 
 /// What a [`Find`] looks for: a test of one item.
@@ -16,8 +16,10 @@ type Pick<T> = Box<dyn Fn(&T) -> bool + Send>;
 
 /// The first item of a listing that `pick` accepts, or `None` once every
 /// page has been read without one, as a [`Machine`] with one output. It
-/// stops at the page that has the item: the pages after it are not
-/// fetched.
+/// stops at the page that has the item: no page is asked for after it
+/// (pages already in flight, when the listing fetches several at a time,
+/// are let go). Answers are handed on with their [`Tag`]s, so a driver may
+/// keep several pages outstanding.
 ///
 /// ```
 /// use std::time::Instant;
@@ -100,8 +102,12 @@ impl<L: List> Machine for Find<L> {
     }
 
     fn handle_answer(&mut self, now: Instant, answer: Answer) {
+        self.handle_tagged(now, None, answer);
+    }
+
+    fn handle_tagged(&mut self, now: Instant, tag: Option<Tag>, answer: Answer) {
         if !self.ended {
-            self.pages.handle_answer(now, answer);
+            self.pages.handle_tagged(now, tag, answer);
             self.read();
         }
     }
