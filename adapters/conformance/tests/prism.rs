@@ -12,7 +12,6 @@ use doapi_core::endpoints::Raw;
 use doapi_core::http::Method;
 use doapi_core::models::{ActionType, DropletStatus};
 use doapi_core::Until;
-use serde_json::Value;
 
 fn the_life_cycle_a_listing_and_a_wait_conform_to_the_spec_through_prism<C: Subject>() {
     let Some((server, prism)) = prism::proxied(fast_sim()) else {
@@ -73,7 +72,7 @@ fn the_life_cycle_a_listing_and_a_wait_conform_to_the_spec_through_prism<C: Subj
     let err = c.err(c.request(bad));
     assert_eq!(err.api().map(|a| a.status.as_u16()), Some(422), "{err:?}");
     let last = cassette.lines().pop().unwrap();
-    assert!(flagged(&last), "{last}");
+    assert!(flagged_by_prism(&last), "{last}");
     assert_eq!(server.stats().requests, sent);
 }
 
