@@ -6,7 +6,11 @@
 //! The generic entry points are [`Api::send`] (any operation value),
 //! [`Api::list`] (any listing, item by item), [`Api::pages`] and
 //! [`Api::wait`] (any wait machine). The named methods are doapi's, for the
-//! droplet area; each one's docs name the HTTP method and path it calls.
+//! droplet area, and those of the droplet's neighbours (reserved IPs,
+//! volumes, snapshots, firewalls, VPCs, projects, load balancers), each
+//! built on the generated operation of [`crate::api`] with the builders and
+//! checks of [`crate::specs`]; each one's docs name the HTTP method and path
+//! it calls.
 
 use std::net::IpAddr;
 use std::time::Instant;

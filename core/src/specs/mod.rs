@@ -1,13 +1,14 @@
 //! The ergonomic layer over the generated operations of the droplet's
 //! neighbours (reserved IPs, volumes, snapshots, firewalls, VPCs, projects,
 //! load balancers): builders for their create bodies, the checks made
-//! before anything is sent, and two small wrappers of a generated
+//! before anything is sent, and small wrappers of a generated
 //! operation, so that each operation keeps its one definition in
 //! [`crate::api`].
 //!
 //! - [`Checked`]: a generated operation with what a builder found wrong
 //!   in its input (a volume of 0 GiB, an empty region, an empty id), which
-//!   refuses it with a typed [`RequestError`] before it is sent;
+//!   refuses it with a typed [`RequestError`](crate::error::RequestError)
+//!   before it is sent;
 //! - [`Keyed`]: a generated operation whose answer is decoded as a
 //!   hand-made model (an [`Action`](crate::models::Action), a reserved IP)
 //!   under a key of the body, for the waits and the named methods of
