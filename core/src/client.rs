@@ -6,7 +6,11 @@
 //! The generic entry points are [`Api::send`] (any operation value),
 //! [`Api::list`] (any listing, item by item), [`Api::pages`] and
 //! [`Api::wait`] (any wait machine). The named methods are doapi's, for the
-//! droplet area; each one's docs name the HTTP method and path it calls.
+//! droplet area, and those of the droplet's neighbours (reserved IPs,
+//! volumes, snapshots, firewalls, VPCs, projects, load balancers), each
+//! built on the generated operation of [`crate::api`] with the builders and
+//! checks of [`crate::specs`]; each one's docs name the HTTP method and path
+//! it calls.
 
 use std::net::IpAddr;
 use std::time::Instant;
@@ -33,12 +37,30 @@ use crate::endpoints::{
 };
 use crate::error::Error;
 use crate::machine::{Cancel, Machine};
+#[cfg(feature = "block_storage")]
+use crate::models::Volume;
 use crate::models::{
     Account, Action, Domain, DomainRecord, Droplet, FloatingIp, Image, Meta, SshKey, Tag,
 };
 use crate::ratelimit::{RateLimit, ResponseInfo};
 use crate::session::Session;
+#[cfg(feature = "load_balancers")]
+use crate::specs::LoadBalancerSpec;
+#[cfg(feature = "projects")]
+use crate::specs::ProjectSpec;
+#[cfg(feature = "block_storage")]
+use crate::specs::VolumeSpec;
+#[cfg(feature = "vpcs")]
+use crate::specs::VpcSpec;
+#[allow(unused_imports)]
+use crate::specs::{self, Checked, Keyed, KeyedList};
+#[cfg(feature = "firewalls")]
+use crate::specs::{FirewallSpec, Rule};
+#[cfg(feature = "load_balancers")]
+use crate::wait::WaitLoadBalancer;
 use crate::wait::{Until, WaitActions, WaitActionsOnObjects, WaitDroplets, WaitForAction};
+#[allow(unused_imports)]
+use crate::{api, find::Find};
 
 /// What every client offers: the generic entry points, and doapi's named
 /// methods built on them.
@@ -214,6 +236,9 @@ pub trait Api: Sized {
     }
 
     /// Waits for a floating IP's most recent action, then returns it.
+    ///
+    /// Deprecated: floating IPs are reserved IPs under their old name; use
+    /// [`Api::wait_for_reserved_ip_action`].
     ///
     /// `GET /v2/floating_ips/{ip}/actions?per_page=1`, then `GET
     /// /v2/actions/{action_id}` each round, then `GET /v2/floating_ips/{ip}`.
@@ -864,9 +889,14 @@ pub trait Api: Sized {
         })
     }
 
-    // Floating IPs.
+    // Floating IPs: deprecated, the old name of reserved IPs (the same
+    // addresses; DigitalOcean keeps the routes as an alias). New code uses
+    // the reserved-IP methods below.
 
     /// Fetches a floating IP (doapi `fetch_floating_ip`).
+    ///
+    /// Deprecated: floating IPs are reserved IPs under their old name; use
+    /// [`Api::fetch_reserved_ip`].
     ///
     /// `GET /v2/floating_ips/{ip}`.
     fn fetch_floating_ip(&self, ip: IpAddr) -> Self::Call<FloatingIp> {
@@ -875,12 +905,18 @@ pub trait Api: Sized {
 
     /// Reserves a floating IP for a droplet or in a region (doapi `create_floating_ip`).
     ///
+    /// Deprecated: floating IPs are reserved IPs under their old name; use
+    /// [`Api::create_reserved_ip`].
+    ///
     /// `POST /v2/floating_ips`.
     fn create_floating_ip(&self, target: FloatingIpTarget) -> Self::Call<FloatingIp> {
         self.send(CreateFloatingIp { target })
     }
 
     /// Assigns a floating IP to a droplet (doapi `FloatingIP.assign`).
+    ///
+    /// Deprecated: floating IPs are reserved IPs under their old name; use
+    /// [`Api::assign_reserved_ip`].
     ///
     /// `POST /v2/floating_ips/{ip}/actions` with type `assign`.
     fn assign_floating_ip(&self, ip: IpAddr, droplet_id: u64) -> Self::Call<Action> {
@@ -892,6 +928,9 @@ pub trait Api: Sized {
 
     /// Unassigns a floating IP (doapi `FloatingIP.unassign`).
     ///
+    /// Deprecated: floating IPs are reserved IPs under their old name; use
+    /// [`Api::unassign_reserved_ip`].
+    ///
     /// `POST /v2/floating_ips/{ip}/actions` with type `unassign`.
     fn unassign_floating_ip(&self, ip: IpAddr) -> Self::Call<Action> {
         self.send(ActOnFloatingIp {
@@ -902,12 +941,18 @@ pub trait Api: Sized {
 
     /// Releases a floating IP (doapi `FloatingIP.delete`).
     ///
+    /// Deprecated: floating IPs are reserved IPs under their old name; use
+    /// [`Api::delete_reserved_ip`].
+    ///
     /// `DELETE /v2/floating_ips/{ip}`.
     fn delete_floating_ip(&self, ip: IpAddr) -> Self::Call<()> {
         self.send(DeleteFloatingIp { ip })
     }
 
     /// Every floating IP (doapi `fetch_all_floating_ips`).
+    ///
+    /// Deprecated: floating IPs are reserved IPs under their old name; use
+    /// [`Api::fetch_all_reserved_ips`].
     ///
     /// `GET /v2/floating_ips`.
     /// Lazy: a page is fetched when the items before it are used up.
@@ -916,6 +961,9 @@ pub trait Api: Sized {
     }
 
     /// A floating IP's actions (doapi `FloatingIP.fetch_all_actions`).
+    ///
+    /// Deprecated: floating IPs are reserved IPs under their old name; use
+    /// [`Api::fetch_all_reserved_ip_actions`].
     ///
     /// `GET /v2/floating_ips/{ip}/actions`.
     /// Lazy: a page is fetched when the items before it are used up.
@@ -976,6 +1024,732 @@ pub trait Api: Sized {
     /// Lazy: a page is fetched when the items before it are used up.
     fn fetch_all_tags(&self) -> Self::Items<ListTags> {
         self.list(ListTags {})
+    }
+
+    // Reserved IPs (floating IPs' new name).
+
+    /// Fetches a reserved IP.
+    ///
+    /// `GET /v2/reserved_ips/{ip}`.
+    #[cfg(feature = "reserved_ips")]
+    fn fetch_reserved_ip(&self, ip: IpAddr) -> Self::Call<FloatingIp> {
+        self.send(api::reserved_ips::ReservedIpsGet { reserved_ip: ip })
+    }
+
+    /// Every reserved IP.
+    ///
+    /// `GET /v2/reserved_ips`.
+    /// Lazy: a page is fetched when the items before it are used up.
+    #[cfg(feature = "reserved_ips")]
+    fn fetch_all_reserved_ips(&self) -> Self::Items<api::reserved_ips::ReservedIpsList> {
+        self.list(api::reserved_ips::ReservedIpsList {})
+    }
+
+    /// Reserves an IP for a droplet (assigned at once) or in a region.
+    ///
+    /// `POST /v2/reserved_ips`.
+    #[cfg(all(feature = "reserved_ips", feature = "reserved_ip_actions"))]
+    fn create_reserved_ip(&self, target: FloatingIpTarget) -> Self::Call<FloatingIp> {
+        self.send(Keyed::new(
+            specs::reserved_ips::create(target),
+            "reserved_ip",
+        ))
+    }
+
+    /// Assigns a reserved IP to a droplet (moving it from another one).
+    ///
+    /// `POST /v2/reserved_ips/{ip}/actions` with type `assign`.
+    #[cfg(all(feature = "reserved_ips", feature = "reserved_ip_actions"))]
+    fn assign_reserved_ip(&self, ip: IpAddr, droplet_id: u64) -> Self::Call<Action> {
+        self.send(Keyed::new(
+            specs::reserved_ips::assign(ip, droplet_id),
+            "action",
+        ))
+    }
+
+    /// Unassigns a reserved IP from its droplet.
+    ///
+    /// `POST /v2/reserved_ips/{ip}/actions` with type `unassign`.
+    #[cfg(all(feature = "reserved_ips", feature = "reserved_ip_actions"))]
+    fn unassign_reserved_ip(&self, ip: IpAddr) -> Self::Call<Action> {
+        self.send(Keyed::new(specs::reserved_ips::unassign(ip), "action"))
+    }
+
+    /// Releases a reserved IP.
+    ///
+    /// `DELETE /v2/reserved_ips/{ip}`.
+    #[cfg(feature = "reserved_ips")]
+    fn delete_reserved_ip(&self, ip: IpAddr) -> Self::Call<()> {
+        self.send(api::reserved_ips::ReservedIpsDelete { reserved_ip: ip })
+    }
+
+    /// A reserved IP's actions, newest first.
+    ///
+    /// `GET /v2/reserved_ips/{ip}/actions`.
+    /// Lazy: a page is fetched when the items before it are used up.
+    #[cfg(feature = "reserved_ip_actions")]
+    fn fetch_all_reserved_ip_actions(
+        &self,
+        ip: IpAddr,
+    ) -> Self::Items<api::reserved_ip_actions::ReservedIpsActionsList> {
+        self.list(api::reserved_ip_actions::ReservedIpsActionsList { reserved_ip: ip })
+    }
+
+    /// Waits for a reserved IP's most recent action, then returns it.
+    ///
+    /// `GET /v2/reserved_ips/{ip}/actions?per_page=1`, then `GET
+    /// /v2/actions/{action_id}` each round, then `GET /v2/reserved_ips/{ip}`.
+    #[cfg(feature = "reserved_ips")]
+    fn wait_for_reserved_ip_action(&self, ip: IpAddr) -> Self::Call<Option<FloatingIp>> {
+        self.run(WaitForAction::reserved_ip(self.config(), ip, self.now()))
+    }
+
+    // Reserved IPv6s.
+
+    /// Fetches a reserved IPv6.
+    ///
+    /// `GET /v2/reserved_ipv6/{ip}`.
+    #[cfg(all(feature = "reserved_ipv6", feature = "reserved_ipv6_actions"))]
+    fn fetch_reserved_ipv6(&self, ip: IpAddr) -> Self::Call<api::reserved_ipv6::ReservedIpv6> {
+        let op = api::reserved_ipv6::ReservedIPv6Get { reserved_ipv6: ip };
+        self.send(Checked::new(op, [specs::reserved_ipv6::v6(ip)]))
+    }
+
+    /// Every reserved IPv6.
+    ///
+    /// `GET /v2/reserved_ipv6`.
+    /// Lazy: a page is fetched when the items before it are used up.
+    #[cfg(feature = "reserved_ipv6")]
+    fn fetch_all_reserved_ipv6s(&self) -> Self::Items<api::reserved_ipv6::ReservedIPv6List> {
+        self.list(api::reserved_ipv6::ReservedIPv6List {})
+    }
+
+    /// Reserves an IPv6 in a region.
+    ///
+    /// `POST /v2/reserved_ipv6`.
+    #[cfg(all(feature = "reserved_ipv6", feature = "reserved_ipv6_actions"))]
+    fn create_reserved_ipv6(
+        &self,
+        region: impl Into<String>,
+    ) -> Self::Call<api::reserved_ipv6::ReservedIPv6CreateReservedIpv6> {
+        self.send(specs::reserved_ipv6::create(region.into()))
+    }
+
+    /// Assigns a reserved IPv6 to a droplet in its region.
+    ///
+    /// `POST /v2/reserved_ipv6/{ip}/actions` with type `assign`.
+    #[cfg(all(feature = "reserved_ipv6", feature = "reserved_ipv6_actions"))]
+    fn assign_reserved_ipv6(&self, ip: IpAddr, droplet_id: u64) -> Self::Call<Action> {
+        self.send(Keyed::new(
+            specs::reserved_ipv6::assign(ip, droplet_id),
+            "action",
+        ))
+    }
+
+    /// Unassigns a reserved IPv6.
+    ///
+    /// `POST /v2/reserved_ipv6/{ip}/actions` with type `unassign`.
+    #[cfg(all(feature = "reserved_ipv6", feature = "reserved_ipv6_actions"))]
+    fn unassign_reserved_ipv6(&self, ip: IpAddr) -> Self::Call<Action> {
+        self.send(Keyed::new(specs::reserved_ipv6::unassign(ip), "action"))
+    }
+
+    /// Releases a reserved IPv6.
+    ///
+    /// `DELETE /v2/reserved_ipv6/{ip}`.
+    #[cfg(all(feature = "reserved_ipv6", feature = "reserved_ipv6_actions"))]
+    fn delete_reserved_ipv6(&self, ip: IpAddr) -> Self::Call<()> {
+        let op = api::reserved_ipv6::ReservedIPv6Delete { reserved_ipv6: ip };
+        self.send(Checked::new(op, [specs::reserved_ipv6::v6(ip)]))
+    }
+
+    // Volumes.
+
+    /// Fetches a volume.
+    ///
+    /// `GET /v2/volumes/{id}`.
+    #[cfg(feature = "block_storage")]
+    fn fetch_volume(&self, id: impl Into<String>) -> Self::Call<Volume> {
+        self.send(api::block_storage::VolumesGet {
+            volume_id: id.into(),
+        })
+    }
+
+    /// Every volume; with a region, the volumes there; with a name too,
+    /// the volume of that name there.
+    ///
+    /// `GET /v2/volumes?region={region}&name={name}`.
+    /// Lazy: a page is fetched when the items before it are used up.
+    #[cfg(feature = "block_storage")]
+    fn fetch_all_volumes(
+        &self,
+        region: Option<&str>,
+        name: Option<&str>,
+    ) -> Self::Items<api::block_storage::VolumesList> {
+        self.list(api::block_storage::VolumesList {
+            name: name.map(str::to_owned),
+            region: region.map(Into::into),
+        })
+    }
+
+    /// Creates a volume, empty or from a snapshot.
+    ///
+    /// `POST /v2/volumes`.
+    #[cfg(feature = "block_storage")]
+    fn create_volume(&self, spec: VolumeSpec) -> Self::Call<Volume> {
+        self.send(spec.operation())
+    }
+
+    /// Attaches a volume to a droplet in its region.
+    ///
+    /// `POST /v2/volumes/{id}/actions` with type `attach`.
+    #[cfg(feature = "block_storage_actions")]
+    fn attach_volume(&self, id: impl Into<String>, droplet_id: u64) -> Self::Call<Action> {
+        self.send(Keyed::new(
+            specs::volumes::attach(id.into(), droplet_id),
+            "action",
+        ))
+    }
+
+    /// Detaches a volume from a droplet.
+    ///
+    /// `POST /v2/volumes/{id}/actions` with type `detach`.
+    #[cfg(feature = "block_storage_actions")]
+    fn detach_volume(&self, id: impl Into<String>, droplet_id: u64) -> Self::Call<Action> {
+        self.send(Keyed::new(
+            specs::volumes::detach(id.into(), droplet_id),
+            "action",
+        ))
+    }
+
+    /// Grows a volume to `size_gigabytes` GiB.
+    ///
+    /// `POST /v2/volumes/{id}/actions` with type `resize`.
+    #[cfg(feature = "block_storage_actions")]
+    fn resize_volume(&self, id: impl Into<String>, size_gigabytes: u64) -> Self::Call<Action> {
+        self.send(Keyed::new(
+            specs::volumes::resize(id.into(), size_gigabytes),
+            "action",
+        ))
+    }
+
+    /// Deletes a volume (it must be detached).
+    ///
+    /// `DELETE /v2/volumes/{id}`.
+    #[cfg(feature = "block_storage")]
+    fn delete_volume(&self, id: impl Into<String>) -> Self::Call<()> {
+        self.send(api::block_storage::VolumesDelete {
+            volume_id: id.into(),
+        })
+    }
+
+    /// A volume's actions, newest first.
+    ///
+    /// `GET /v2/volumes/{id}/actions`.
+    /// Lazy: a page is fetched when the items before it are used up.
+    #[cfg(feature = "block_storage_actions")]
+    fn fetch_all_volume_actions(
+        &self,
+        id: impl Into<String>,
+    ) -> Self::Items<KeyedList<api::block_storage_actions::VolumeActionsList, Action>> {
+        let op = api::block_storage_actions::VolumeActionsList {
+            volume_id: id.into(),
+        };
+        self.list(KeyedList::new(op, "actions"))
+    }
+
+    /// Waits for a volume's most recent action (attach, detach, resize),
+    /// then returns the volume. Its actions do not name it, so the action
+    /// is polled by its id.
+    ///
+    /// `GET /v2/volumes/{id}/actions?per_page=1`, then `GET
+    /// /v2/actions/{action_id}` each round, then `GET /v2/volumes/{id}`.
+    #[cfg(feature = "block_storage")]
+    fn wait_for_volume_action(&self, id: impl Into<String>) -> Self::Call<Option<Volume>> {
+        self.run(WaitForAction::volume(self.config(), id, self.now()))
+    }
+
+    /// Snapshots a volume.
+    ///
+    /// `POST /v2/volumes/{id}/snapshots`.
+    #[cfg(feature = "block_storage")]
+    fn snapshot_volume(
+        &self,
+        id: impl Into<String>,
+        name: impl Into<String>,
+    ) -> Self::Call<api::block_storage::Snapshots> {
+        let name = name.into();
+        let check = specs::non_empty("snapshot name", &name);
+        let body = api::block_storage::VolumeSnapshotsCreateBody {
+            name: Some(name),
+            ..Default::default()
+        };
+        let op = api::block_storage::VolumeSnapshotsCreate {
+            volume_id: id.into(),
+            body,
+        };
+        self.send(Checked::new(op, [check]))
+    }
+
+    /// A volume's snapshots.
+    ///
+    /// `GET /v2/volumes/{id}/snapshots`.
+    /// Lazy: a page is fetched when the items before it are used up.
+    #[cfg(feature = "block_storage")]
+    fn fetch_all_volume_snapshots(
+        &self,
+        id: impl Into<String>,
+    ) -> Self::Items<api::block_storage::VolumeSnapshotsList> {
+        self.list(api::block_storage::VolumeSnapshotsList {
+            volume_id: id.into(),
+        })
+    }
+
+    // Snapshots of droplets and volumes.
+
+    /// Every snapshot, or those of droplets or of volumes.
+    ///
+    /// `GET /v2/snapshots?resource_type={droplet|volume}`.
+    /// Lazy: a page is fetched when the items before it are used up.
+    #[cfg(feature = "snapshots")]
+    fn fetch_all_account_snapshots(
+        &self,
+        resource_type: Option<api::snapshots::SnapshotsResourceType>,
+    ) -> Self::Items<api::snapshots::SnapshotsList> {
+        self.list(api::snapshots::SnapshotsList { resource_type })
+    }
+
+    /// Fetches a snapshot; a droplet snapshot's id is its image id, as
+    /// text.
+    ///
+    /// `GET /v2/snapshots/{id}`.
+    #[cfg(feature = "snapshots")]
+    fn fetch_snapshot(&self, id: impl Into<String>) -> Self::Call<api::snapshots::Snapshots> {
+        self.send(api::snapshots::SnapshotsGet {
+            snapshot_id: id.into(),
+        })
+    }
+
+    /// Deletes a snapshot.
+    ///
+    /// `DELETE /v2/snapshots/{id}`.
+    #[cfg(feature = "snapshots")]
+    fn delete_snapshot(&self, id: impl Into<String>) -> Self::Call<()> {
+        self.send(api::snapshots::SnapshotsDelete {
+            snapshot_id: id.into(),
+        })
+    }
+
+    // Firewalls.
+
+    /// Creates a firewall with its rules, droplets and tags.
+    ///
+    /// `POST /v2/firewalls`.
+    #[cfg(feature = "firewalls")]
+    fn create_firewall(&self, spec: FirewallSpec) -> Self::Call<api::firewalls::Firewall> {
+        self.send(spec.operation())
+    }
+
+    /// Fetches a firewall.
+    ///
+    /// `GET /v2/firewalls/{id}`.
+    #[cfg(feature = "firewalls")]
+    fn fetch_firewall(&self, id: impl Into<String>) -> Self::Call<api::firewalls::Firewall> {
+        self.send(api::firewalls::FirewallsGet {
+            firewall_id: id.into(),
+        })
+    }
+
+    /// Every firewall.
+    ///
+    /// `GET /v2/firewalls`.
+    /// Lazy: a page is fetched when the items before it are used up.
+    #[cfg(feature = "firewalls")]
+    fn fetch_all_firewalls(&self) -> Self::Items<api::firewalls::FirewallsList> {
+        self.list(api::firewalls::FirewallsList {})
+    }
+
+    /// A droplet's firewalls.
+    ///
+    /// `GET /v2/droplets/{id}/firewalls`.
+    /// Lazy: a page is fetched when the items before it are used up.
+    #[cfg(feature = "droplets")]
+    fn fetch_droplet_firewalls(
+        &self,
+        droplet_id: u64,
+    ) -> Self::Items<api::droplets::DropletsListFirewalls> {
+        self.list(api::droplets::DropletsListFirewalls { droplet_id })
+    }
+
+    /// Adds rules to a firewall.
+    ///
+    /// `POST /v2/firewalls/{id}/rules`.
+    #[cfg(feature = "firewalls")]
+    fn add_firewall_rules(
+        &self,
+        id: impl Into<String>,
+        inbound: Vec<Rule>,
+        outbound: Vec<Rule>,
+    ) -> Self::Call<()> {
+        let (body, check) = specs::firewalls::rules_body(&inbound, &outbound);
+        let op = api::firewalls::FirewallsAddRules {
+            firewall_id: id.into(),
+            body: Some(body),
+        };
+        self.send(Checked::new(op, [check]))
+    }
+
+    /// Removes rules from a firewall (each as it was added).
+    ///
+    /// `DELETE /v2/firewalls/{id}/rules`.
+    #[cfg(feature = "firewalls")]
+    fn remove_firewall_rules(
+        &self,
+        id: impl Into<String>,
+        inbound: Vec<Rule>,
+        outbound: Vec<Rule>,
+    ) -> Self::Call<()> {
+        let (body, check) = specs::firewalls::rules_body(&inbound, &outbound);
+        let op = api::firewalls::FirewallsDeleteRules {
+            firewall_id: id.into(),
+            body: Some(body),
+        };
+        self.send(Checked::new(op, [check]))
+    }
+
+    /// Applies a firewall to droplets.
+    ///
+    /// `POST /v2/firewalls/{id}/droplets`.
+    #[cfg(feature = "firewalls")]
+    fn add_droplets_to_firewall(
+        &self,
+        id: impl Into<String>,
+        droplet_ids: &[u64],
+    ) -> Self::Call<()> {
+        let (body, checks) = specs::droplets_body(droplet_ids);
+        let op = api::firewalls::FirewallsAssignDroplets {
+            firewall_id: id.into(),
+            body: Some(body),
+        };
+        self.send(Checked::new(op, checks))
+    }
+
+    /// Removes droplets from a firewall.
+    ///
+    /// `DELETE /v2/firewalls/{id}/droplets`.
+    #[cfg(feature = "firewalls")]
+    fn remove_droplets_from_firewall(
+        &self,
+        id: impl Into<String>,
+        droplet_ids: &[u64],
+    ) -> Self::Call<()> {
+        let (body, checks) = specs::droplets_body(droplet_ids);
+        let op = api::firewalls::FirewallsDeleteDroplets {
+            firewall_id: id.into(),
+            body: Some(body),
+        };
+        self.send(Checked::new(op, checks))
+    }
+
+    /// Applies a firewall to the droplets with these tags.
+    ///
+    /// `POST /v2/firewalls/{id}/tags`.
+    #[cfg(feature = "firewalls")]
+    fn add_tags_to_firewall(&self, id: impl Into<String>, tags: Vec<String>) -> Self::Call<()> {
+        let (body, check) = specs::firewalls::tags_body(tags);
+        let op = api::firewalls::FirewallsAddTags {
+            firewall_id: id.into(),
+            body: Some(body),
+        };
+        self.send(Checked::new(op, [check]))
+    }
+
+    /// Removes tags from a firewall.
+    ///
+    /// `DELETE /v2/firewalls/{id}/tags`.
+    #[cfg(feature = "firewalls")]
+    fn remove_tags_from_firewall(
+        &self,
+        id: impl Into<String>,
+        tags: Vec<String>,
+    ) -> Self::Call<()> {
+        let (body, check) = specs::firewalls::tags_body(tags);
+        let op = api::firewalls::FirewallsDeleteTags {
+            firewall_id: id.into(),
+            body: Some(body),
+        };
+        self.send(Checked::new(op, [check]))
+    }
+
+    /// Deletes a firewall.
+    ///
+    /// `DELETE /v2/firewalls/{id}`.
+    #[cfg(feature = "firewalls")]
+    fn delete_firewall(&self, id: impl Into<String>) -> Self::Call<()> {
+        self.send(api::firewalls::FirewallsDelete {
+            firewall_id: id.into(),
+        })
+    }
+
+    // VPCs.
+
+    /// Creates a VPC.
+    ///
+    /// `POST /v2/vpcs`.
+    #[cfg(feature = "vpcs")]
+    fn create_vpc(&self, spec: VpcSpec) -> Self::Call<api::vpcs::Vpc> {
+        self.send(spec.operation())
+    }
+
+    /// Fetches a VPC.
+    ///
+    /// `GET /v2/vpcs/{id}`.
+    #[cfg(feature = "vpcs")]
+    fn fetch_vpc(&self, id: impl Into<String>) -> Self::Call<api::vpcs::Vpc> {
+        self.send(api::vpcs::VpcsGet { vpc_id: id.into() })
+    }
+
+    /// Every VPC.
+    ///
+    /// `GET /v2/vpcs`.
+    /// Lazy: a page is fetched when the items before it are used up.
+    #[cfg(feature = "vpcs")]
+    fn fetch_all_vpcs(&self) -> Self::Items<api::vpcs::VpcsList> {
+        self.list(api::vpcs::VpcsList {})
+    }
+
+    /// The default VPC of a region (where droplets created without a VPC
+    /// go), or `None` if the region has none yet.
+    ///
+    /// `GET /v2/vpcs`, page by page until it is found.
+    #[cfg(feature = "vpcs")]
+    fn fetch_default_vpc(&self, region: impl Into<String>) -> Self::Call<Option<api::vpcs::Vpc>> {
+        let region = region.into();
+        let pages = self.session().pages(api::vpcs::VpcsList {});
+        self.run(Find::new(pages, move |v: &api::vpcs::Vpc| {
+            v.default == Some(true) && v.region.as_deref() == Some(region.as_str())
+        }))
+    }
+
+    /// Changes a VPC's name, description or whether it is its region's
+    /// default (each one given).
+    ///
+    /// `PATCH /v2/vpcs/{id}`.
+    #[cfg(feature = "vpcs")]
+    fn update_vpc(
+        &self,
+        id: impl Into<String>,
+        name: Option<String>,
+        description: Option<String>,
+        default: Option<bool>,
+    ) -> Self::Call<api::vpcs::Vpc> {
+        let checks = [name
+            .as_deref()
+            .map_or(Ok(()), |n| specs::non_empty("VPC name", n))];
+        let body = api::vpcs::VpcsPatchBody {
+            name,
+            description,
+            default,
+            ..Default::default()
+        };
+        let op = api::vpcs::VpcsPatch {
+            vpc_id: id.into(),
+            body,
+        };
+        self.send(Checked::new(op, checks))
+    }
+
+    /// The resources in a VPC, by URN and name.
+    ///
+    /// `GET /v2/vpcs/{id}/members`.
+    /// Lazy: a page is fetched when the items before it are used up.
+    #[cfg(feature = "vpcs")]
+    fn fetch_vpc_members(&self, id: impl Into<String>) -> Self::Items<api::vpcs::VpcsListMembers> {
+        self.list(api::vpcs::VpcsListMembers {
+            vpc_id: id.into(),
+            resource_type: None,
+        })
+    }
+
+    /// Deletes a VPC (it must be empty, and not its region's default).
+    ///
+    /// `DELETE /v2/vpcs/{id}`.
+    #[cfg(feature = "vpcs")]
+    fn delete_vpc(&self, id: impl Into<String>) -> Self::Call<()> {
+        self.send(api::vpcs::VpcsDelete { vpc_id: id.into() })
+    }
+
+    // Projects.
+
+    /// The default project, where new resources go.
+    ///
+    /// `GET /v2/projects/default`.
+    #[cfg(feature = "projects")]
+    fn fetch_default_project(&self) -> Self::Call<api::projects::Project> {
+        self.send(api::projects::ProjectsGetDefault {})
+    }
+
+    /// Fetches a project.
+    ///
+    /// `GET /v2/projects/{id}`.
+    #[cfg(feature = "projects")]
+    fn fetch_project(&self, id: impl Into<String>) -> Self::Call<api::projects::Project> {
+        self.send(api::projects::ProjectsGet {
+            project_id: id.into(),
+        })
+    }
+
+    /// Every project.
+    ///
+    /// `GET /v2/projects`.
+    /// Lazy: a page is fetched when the items before it are used up.
+    #[cfg(feature = "projects")]
+    fn fetch_all_projects(&self) -> Self::Items<api::projects::ProjectsList> {
+        self.list(api::projects::ProjectsList {})
+    }
+
+    /// Creates a project.
+    ///
+    /// `POST /v2/projects`.
+    #[cfg(feature = "projects")]
+    fn create_project(&self, spec: ProjectSpec) -> Self::Call<api::projects::Project> {
+        self.send(spec.operation())
+    }
+
+    /// Moves resources, by URN (`specs::urn`), into a project.
+    ///
+    /// `POST /v2/projects/{id}/resources`.
+    #[cfg(feature = "project_resources")]
+    fn assign_to_project(
+        &self,
+        id: impl Into<String>,
+        urns: Vec<String>,
+    ) -> Self::Call<Vec<api::project_resources::Resource>> {
+        let checks = [
+            specs::not_none("resource URNs", &urns),
+            urns.iter()
+                .try_for_each(|u| specs::non_empty("resource URN", u)),
+        ];
+        let op = api::project_resources::ProjectsAssignResources {
+            project_id: id.into(),
+            body: api::project_resources::ProjectAssignment {
+                resources: Some(urns),
+                ..Default::default()
+            },
+        };
+        self.send(Checked::new(op, checks))
+    }
+
+    /// The resources of a project, by URN.
+    ///
+    /// `GET /v2/projects/{id}/resources`.
+    /// Lazy: a page is fetched when the items before it are used up.
+    #[cfg(feature = "project_resources")]
+    fn fetch_project_resources(
+        &self,
+        id: impl Into<String>,
+    ) -> Self::Items<api::project_resources::ProjectsListResources> {
+        self.list(api::project_resources::ProjectsListResources {
+            project_id: id.into(),
+        })
+    }
+
+    /// Deletes a project (it must be empty, and not the default).
+    ///
+    /// `DELETE /v2/projects/{id}`.
+    #[cfg(feature = "projects")]
+    fn delete_project(&self, id: impl Into<String>) -> Self::Call<()> {
+        self.send(api::projects::ProjectsDelete {
+            project_id: id.into(),
+        })
+    }
+
+    // Load balancers.
+
+    /// Creates a load balancer with its forwarding rules and health check;
+    /// it is `new` until [`Api::wait_load_balancer`] sees it `active`.
+    ///
+    /// `POST /v2/load_balancers`.
+    #[cfg(feature = "load_balancers")]
+    fn create_load_balancer(
+        &self,
+        spec: LoadBalancerSpec,
+    ) -> Self::Call<api::load_balancers::LoadBalancer> {
+        self.send(spec.operation())
+    }
+
+    /// Fetches a load balancer.
+    ///
+    /// `GET /v2/load_balancers/{id}`.
+    #[cfg(feature = "load_balancers")]
+    fn fetch_load_balancer(
+        &self,
+        id: impl Into<String>,
+    ) -> Self::Call<api::load_balancers::LoadBalancer> {
+        self.send(api::load_balancers::LoadBalancersGet { lb_id: id.into() })
+    }
+
+    /// Every load balancer.
+    ///
+    /// `GET /v2/load_balancers`.
+    /// Lazy: a page is fetched when the items before it are used up.
+    #[cfg(feature = "load_balancers")]
+    fn fetch_all_load_balancers(&self) -> Self::Items<api::load_balancers::LoadBalancersList> {
+        self.list(api::load_balancers::LoadBalancersList {})
+    }
+
+    /// Waits until a load balancer is `active`; `errored` is
+    /// `Error::ResourceFailed`.
+    ///
+    /// `GET /v2/load_balancers/{id}` each round.
+    #[cfg(feature = "load_balancers")]
+    fn wait_load_balancer(
+        &self,
+        id: impl Into<String>,
+    ) -> Self::Call<api::load_balancers::LoadBalancer> {
+        self.run(WaitLoadBalancer::new(self.config(), id, self.now()))
+    }
+
+    /// Puts droplets behind a load balancer.
+    ///
+    /// `POST /v2/load_balancers/{id}/droplets`.
+    #[cfg(feature = "load_balancers")]
+    fn add_droplets_to_load_balancer(
+        &self,
+        id: impl Into<String>,
+        droplet_ids: &[u64],
+    ) -> Self::Call<()> {
+        let (body, checks) = specs::droplets_body(droplet_ids);
+        let op = api::load_balancers::LoadBalancersAddDroplets {
+            lb_id: id.into(),
+            body,
+        };
+        self.send(Checked::new(op, checks))
+    }
+
+    /// Takes droplets from behind a load balancer.
+    ///
+    /// `DELETE /v2/load_balancers/{id}/droplets`.
+    #[cfg(feature = "load_balancers")]
+    fn remove_droplets_from_load_balancer(
+        &self,
+        id: impl Into<String>,
+        droplet_ids: &[u64],
+    ) -> Self::Call<()> {
+        let (body, checks) = specs::droplets_body(droplet_ids);
+        let op = api::load_balancers::LoadBalancersRemoveDroplets {
+            lb_id: id.into(),
+            body,
+        };
+        self.send(Checked::new(op, checks))
+    }
+
+    /// Deletes a load balancer.
+    ///
+    /// `DELETE /v2/load_balancers/{id}`.
+    #[cfg(feature = "load_balancers")]
+    fn delete_load_balancer(&self, id: impl Into<String>) -> Self::Call<()> {
+        self.send(api::load_balancers::LoadBalancersDelete { lb_id: id.into() })
     }
 
     // The escape hatch.

@@ -19,7 +19,7 @@ use http::{StatusCode, Uri};
 use crate::models::{Action, ErrorBody};
 use crate::ratelimit::{RateLimit, ResponseInfo};
 use crate::text::{redact, Safe};
-use crate::wait::state::WaitStates;
+use crate::wait::state::{TargetState, WaitStates};
 
 /// Longest slice of a response body kept in an error.
 pub const BODY_SNIPPET_LEN: usize = 512;
@@ -76,6 +76,10 @@ pub enum Error {
     /// An action waited on ended `errored` (doapi's `ActionError`).
     #[error("action {} ({}) errored", .0.id, Safe::new(.0.kind.as_str()))]
     ActionFailed(Box<Action>),
+    /// A resource waited on reached a status it does not leave (a load
+    /// balancer `errored`); the resource as last seen.
+    #[error("{} failed: it will not reach the status waited for", .0.target)]
+    ResourceFailed(Box<TargetState>),
     /// A machine finished without the output its driver waited for (a
     /// wait given no targets, say).
     #[error("the operation finished without a result")]

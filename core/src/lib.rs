@@ -64,12 +64,14 @@ pub mod config;
 pub mod endpoint;
 pub mod endpoints;
 pub mod error;
+pub mod find;
 pub mod machine;
 pub mod models;
 pub mod paginate;
 pub mod prelude;
 pub mod ratelimit;
 pub mod session;
+pub mod specs;
 pub mod target;
 #[cfg(feature = "testing")]
 pub mod testing;

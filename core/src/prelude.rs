@@ -21,4 +21,4 @@ pub use crate::wait::{
     Resource, Target, TargetState, Until, Wait, WaitActions, WaitActionsOnObjects, WaitDroplets,
     WaitForAction, WaitStates,
 };
-pub use crate::{endpoints, models, text};
+pub use crate::{api, endpoints, models, specs, text};

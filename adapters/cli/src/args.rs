@@ -126,5 +126,7 @@ fn all_actions(
         ActionTarget::Droplet(id) => Box::new(client.fetch_all_droplet_actions(id)),
         ActionTarget::Image(id) => Box::new(client.fetch_all_image_actions(id)),
         ActionTarget::FloatingIp(ip) => Box::new(client.fetch_all_floating_ip_actions(ip)),
+        ActionTarget::ReservedIp(ip) => Box::new(client.fetch_all_reserved_ip_actions(ip)),
+        ActionTarget::Volume(id) => Box::new(client.fetch_all_volume_actions(id)),
     }
 }

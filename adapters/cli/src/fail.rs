@@ -58,7 +58,7 @@ impl Fail {
                 Error::Request(_) => EXIT_USAGE,
                 Error::WaitTimeout(_) => EXIT_TIMEOUT,
                 Error::Cancelled(_) => EXIT_INTERRUPTED,
-                Error::ActionFailed(_) => EXIT_ACTION_FAILED,
+                Error::ActionFailed(_) | Error::ResourceFailed(_) => EXIT_ACTION_FAILED,
                 _ => EXIT_API,
             },
             Fail::Usage(_) => EXIT_USAGE,

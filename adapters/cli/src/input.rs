@@ -34,3 +34,15 @@ pub fn json_object(text: &str, what: &str) -> Result<Map<String, Value>, Fail> {
         _ => Err(Fail::usage(format!("{what} must be a JSON object"))),
     }
 }
+
+/// The fields of doctl's `key:value,key:value` notation (a firewall rule,
+/// a forwarding rule, a health check).
+pub fn key_values(text: &str) -> Result<Vec<(&str, &str)>, Fail> {
+    text.split(',')
+        .map(|field| {
+            field
+                .split_once(':')
+                .ok_or_else(|| Fail::usage(format!("a field is key:value, not {field:?}")))
+        })
+        .collect()
+}

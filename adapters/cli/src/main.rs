@@ -4,6 +4,7 @@
 
 mod act;
 mod args;
+mod by_id;
 mod cmd;
 mod ctx;
 mod fail;

@@ -293,6 +293,18 @@ macro_rules! both {
     };
 }
 
+/// Whether Prism flagged the response kept in a line of a cassette (its
+/// `sl-violations` header, or a problem answered in the simulator's place).
+pub fn flagged_by_prism(line: &str) -> bool {
+    let line: serde_json::Value = serde_json::from_str(line).expect("a cassette line");
+    let mut response = doapi_core::http::Response::builder();
+    for header in line["headers"].as_array().expect("headers") {
+        let (name, value) = (header[0].as_str(), header[1].as_str());
+        response = response.header(name.expect("a name"), value.expect("a value"));
+    }
+    prism::flagged(&response.body(()).expect("a response"))
+}
+
 /// The simulator's quick settings for tests.
 pub fn fast_sim() -> SimConfig {
     SimConfig::fast()

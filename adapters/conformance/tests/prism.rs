@@ -7,22 +7,11 @@
 //! node/npm for Prism. Prints SKIPPED when they are missing, unless
 //! `DOAPI_REQUIRE_SHARED=1`.
 
-use doapi_conformance::{both, fast_sim, prism, tagged_spec, Subject};
+use doapi_conformance::{both, fast_sim, flagged_by_prism, prism, tagged_spec, Subject};
 use doapi_core::endpoints::Raw;
-use doapi_core::http::{Method, Response};
+use doapi_core::http::Method;
 use doapi_core::models::{ActionType, DropletStatus};
 use doapi_core::Until;
-use serde_json::Value;
-
-/// Whether Prism flagged the response of a cassette line.
-fn flagged(line: &str) -> bool {
-    let line: Value = serde_json::from_str(line).unwrap();
-    let mut response = Response::builder();
-    for header in line["headers"].as_array().unwrap() {
-        response = response.header(header[0].as_str().unwrap(), header[1].as_str().unwrap());
-    }
-    prism::flagged(&response.body(()).unwrap())
-}
 
 fn the_life_cycle_a_listing_and_a_wait_conform_to_the_spec_through_prism<C: Subject>() {
     let Some((server, prism)) = prism::proxied(fast_sim()) else {
@@ -61,7 +50,7 @@ fn the_life_cycle_a_listing_and_a_wait_conform_to_the_spec_through_prism<C: Subj
 
     let lines = cassette.lines();
     let sent = lines.len() as u64;
-    let flagged_responses: Vec<_> = lines.iter().filter(|l| flagged(l)).collect();
+    let flagged_responses: Vec<_> = lines.iter().filter(|l| flagged_by_prism(l)).collect();
     let flagged_log = prism.flagged_lines();
     let (responses, log) = (flagged_responses.len(), flagged_log.len());
     let client = C::NAME;
@@ -83,7 +72,7 @@ fn the_life_cycle_a_listing_and_a_wait_conform_to_the_spec_through_prism<C: Subj
     let err = c.err(c.request(bad));
     assert_eq!(err.api().map(|a| a.status.as_u16()), Some(422), "{err:?}");
     let last = cassette.lines().pop().unwrap();
-    assert!(flagged(&last), "{last}");
+    assert!(flagged_by_prism(&last), "{last}");
     assert_eq!(server.stats().requests, sent);
 }
 

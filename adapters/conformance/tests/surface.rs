@@ -21,7 +21,8 @@ const ACTIVE: Until = Until::Status(DropletStatus::Active);
 const UNLOCKED: Until = Until::Locked(false);
 
 /// The sources of the suite, searched for the methods it calls.
-const SUITE: [&str; 4] = [
+const SUITE: [&str; 5] = [
+    include_str!("neighbours.rs"),
     include_str!("surface.rs"),
     include_str!("faults.rs"),
     include_str!("control.rs"),

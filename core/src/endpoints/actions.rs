@@ -33,8 +33,21 @@ impl Endpoint for LastAction {
     fn query(&self) -> Vec<(String, String)> {
         newest_only()
     }
+    fn validate(&self) -> Result<(), RequestError> {
+        named(&self.target)
+    }
     fn decode(&self, body: &[u8]) -> Result<Option<Action>, DecodeError> {
         newest(body)
+    }
+}
+
+/// Refuses a target no request can name: a volume with an empty id.
+fn named(target: &ActionTarget) -> Result<(), RequestError> {
+    match target {
+        ActionTarget::Volume(id) if id.trim().is_empty() => {
+            Err(RequestError::Empty { what: "volume id" })
+        }
+        _ => Ok(()),
     }
 }
 
@@ -69,6 +82,9 @@ impl Endpoint for CurrentAction {
     fn query(&self) -> Vec<(String, String)> {
         newest_only()
     }
+    fn validate(&self) -> Result<(), RequestError> {
+        named(&self.target)
+    }
     fn decode(&self, body: &[u8]) -> Result<Option<Action>, DecodeError> {
         Ok(newest(body)?.filter(|a| !a.is_done()))
     }
@@ -101,6 +117,7 @@ impl Endpoint for ActOnTarget {
                 "the account as a whole takes no action".into(),
             ));
         }
+        named(&self.target)?;
         match self.fields.get("type").and_then(Value::as_str) {
             Some(t) if !t.trim().is_empty() => Ok(()),
             _ => Err(RequestError::InvalidAction(

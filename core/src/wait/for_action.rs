@@ -6,6 +6,10 @@ use std::time::Instant;
 
 use http::{Request, Response};
 
+#[cfg(feature = "block_storage")]
+use crate::api::block_storage::VolumesGet;
+#[cfg(feature = "reserved_ips")]
+use crate::api::reserved_ips::ReservedIpsGet;
 use crate::config::Config;
 use crate::endpoint::Endpoint;
 use crate::endpoints::{GetDroplet, GetFloatingIp, GetImage, LastAction};
@@ -80,6 +84,27 @@ impl WaitForAction<GetFloatingIp> {
     pub fn floating_ip(config: &Config, ip: IpAddr, now: Instant) -> Self {
         let target = ActionTarget::FloatingIp(ip);
         WaitForAction::new(config, target, GetFloatingIp { ip }, now)
+    }
+}
+
+#[cfg(feature = "reserved_ips")]
+impl WaitForAction<ReservedIpsGet> {
+    /// Waits for a reserved IP's most recent action, then fetches it.
+    pub fn reserved_ip(config: &Config, ip: IpAddr, now: Instant) -> Self {
+        let target = ActionTarget::ReservedIp(ip);
+        WaitForAction::new(config, target, ReservedIpsGet { reserved_ip: ip }, now)
+    }
+}
+
+#[cfg(feature = "block_storage")]
+impl WaitForAction<VolumesGet> {
+    /// Waits for a volume's most recent action (an attach, a detach, a
+    /// resize), then fetches the volume. A volume's actions do not name it
+    /// (their `resource_id` is `null`), so the action is polled by its id.
+    pub fn volume(config: &Config, id: impl Into<String>, now: Instant) -> Self {
+        let id = id.into();
+        let target = ActionTarget::Volume(id.clone());
+        WaitForAction::new(config, target, VolumesGet { volume_id: id }, now)
     }
 }
 

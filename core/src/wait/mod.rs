@@ -15,7 +15,8 @@
 //! - `core`: what every wait shares (its settings from the configuration,
 //!   its deadline, outputs and end);
 //! - `hub`: the polling shared by the waits of a session;
-//! - `targets`, `for_action`, `objects`: the three wait machines.
+//! - `targets`, `for_action`, `objects`: the three wait machines on
+//!   droplets and actions; `load_balancer`: a load balancer until active.
 //!
 //! # What a round costs
 //!
@@ -110,6 +111,8 @@ pub mod accept;
 pub(crate) mod core;
 mod for_action;
 pub(crate) mod hub;
+#[cfg(feature = "load_balancers")]
+mod load_balancer;
 mod objects;
 pub mod plan;
 pub mod state;
@@ -117,6 +120,8 @@ mod targets;
 
 pub use accept::{Until, Verdict};
 pub use for_action::WaitForAction;
+#[cfg(feature = "load_balancers")]
+pub use load_balancer::WaitLoadBalancer;
 pub use objects::WaitActionsOnObjects;
 pub use state::{Resource, Target, TargetState, WaitStates};
 pub use targets::{Wait, WaitActions, WaitDroplets, Waitable, DEFAULT_NOT_FOUND_GRACE};

@@ -6,6 +6,10 @@ use std::time::Instant;
 
 use http::{Request, Response};
 
+#[cfg(feature = "block_storage")]
+use crate::api::block_storage::VolumesGet;
+#[cfg(feature = "reserved_ips")]
+use crate::api::reserved_ips::ReservedIpsGet;
 use crate::config::Config;
 use crate::endpoint::Endpoint;
 use crate::endpoints::{GetDroplet, GetFloatingIp, GetImage, LastAction};
@@ -402,28 +406,63 @@ impl EndsEarly for WaitActionsOnObjects {
 fn not_a_resource() -> RequestError {
     RequestError::InvalidArgument {
         what: "target",
-        reason: "the account is not a resource: give droplets, images or floating IPs".into(),
+        reason: "the account is not a resource: give droplets, images, floating or reserved IPs, or volumes"
+            .into(),
+    }
+}
+
+/// Why a target cannot be fetched: the account is no resource, or the
+/// operations of its kind are behind a feature this build leaves out.
+fn unsupported(target: &ActionTarget) -> RequestError {
+    let feature = match target {
+        ActionTarget::ReservedIp(_) => "reserved_ips",
+        ActionTarget::Volume(_) => "block_storage",
+        _ => return not_a_resource(),
+    };
+    RequestError::InvalidArgument {
+        what: "target",
+        reason: format!("this build of doapi-core leaves out the `{feature}` feature"),
     }
 }
 
 fn fetch_request(config: &Config, target: &ActionTarget) -> Result<Request<Vec<u8>>, RequestError> {
-    match *target {
-        ActionTarget::Droplet(id) => config.request(&GetDroplet { id }),
-        ActionTarget::Image(id) => config.request(&GetImage { id }),
-        ActionTarget::FloatingIp(ip) => config.request(&GetFloatingIp { ip }),
-        ActionTarget::Account => Err(not_a_resource()),
+    match target {
+        ActionTarget::Droplet(id) => config.request(&GetDroplet { id: *id }),
+        ActionTarget::Image(id) => config.request(&GetImage { id: *id }),
+        ActionTarget::FloatingIp(ip) => config.request(&GetFloatingIp { ip: *ip }),
+        #[cfg(feature = "reserved_ips")]
+        ActionTarget::ReservedIp(ip) => config.request(&ReservedIpsGet { reserved_ip: *ip }),
+        #[cfg(feature = "block_storage")]
+        ActionTarget::Volume(id) => config.request(&VolumesGet {
+            volume_id: id.clone(),
+        }),
+        other => Err(unsupported(other)),
     }
 }
 
 fn parse_resource(target: &ActionTarget, resp: &Response<Vec<u8>>) -> Result<Resource, Error> {
-    Ok(match *target {
+    Ok(match target {
         ActionTarget::Droplet(id) => {
-            Resource::Droplet(Box::new(GetDroplet { id }.parse(resp)?.value))
+            Resource::Droplet(Box::new(GetDroplet { id: *id }.parse(resp)?.value))
         }
-        ActionTarget::Image(id) => Resource::Image(Box::new(GetImage { id }.parse(resp)?.value)),
+        ActionTarget::Image(id) => {
+            Resource::Image(Box::new(GetImage { id: *id }.parse(resp)?.value))
+        }
         ActionTarget::FloatingIp(ip) => {
-            Resource::FloatingIp(Box::new(GetFloatingIp { ip }.parse(resp)?.value))
+            Resource::FloatingIp(Box::new(GetFloatingIp { ip: *ip }.parse(resp)?.value))
         }
-        ActionTarget::Account => return Err(not_a_resource().into()),
+        #[cfg(feature = "reserved_ips")]
+        ActionTarget::ReservedIp(ip) => {
+            let get = ReservedIpsGet { reserved_ip: *ip };
+            Resource::ReservedIp(Box::new(get.parse(resp)?.value))
+        }
+        #[cfg(feature = "block_storage")]
+        ActionTarget::Volume(id) => {
+            let get = VolumesGet {
+                volume_id: id.clone(),
+            };
+            Resource::Volume(Box::new(get.parse(resp)?.value))
+        }
+        other => return Err(unsupported(other).into()),
     })
 }

@@ -9,7 +9,7 @@ use std::net::IpAddr;
 
 use serde::Serialize;
 
-use crate::models::{Action, Droplet, FloatingIp, Image};
+use crate::models::{Action, Droplet, FloatingIp, Image, Volume};
 use crate::target::ActionTarget;
 
 /// What one target of a wait is.
@@ -26,16 +26,24 @@ pub enum Target {
     Image(u64),
     /// A floating IP, by address.
     FloatingIp(IpAddr),
+    /// A reserved IP, by address.
+    ReservedIp(IpAddr),
+    /// A block storage volume, by id.
+    Volume(String),
+    /// A load balancer, by id.
+    LoadBalancer(String),
 }
 
 impl Target {
     /// What an [`ActionTarget`] names.
     pub fn of(target: &ActionTarget) -> Target {
-        match *target {
+        match target {
             ActionTarget::Account => Target::Account,
-            ActionTarget::Droplet(id) => Target::Droplet(id),
-            ActionTarget::Image(id) => Target::Image(id),
-            ActionTarget::FloatingIp(ip) => Target::FloatingIp(ip),
+            ActionTarget::Droplet(id) => Target::Droplet(*id),
+            ActionTarget::Image(id) => Target::Image(*id),
+            ActionTarget::FloatingIp(ip) => Target::FloatingIp(*ip),
+            ActionTarget::ReservedIp(ip) => Target::ReservedIp(*ip),
+            ActionTarget::Volume(id) => Target::Volume(id.clone()),
         }
     }
 }
@@ -48,6 +56,11 @@ impl fmt::Display for Target {
             Target::Action(id) => write!(f, "action {id}"),
             Target::Image(id) => write!(f, "image {id}"),
             Target::FloatingIp(ip) => write!(f, "floating IP {ip}"),
+            Target::ReservedIp(ip) => write!(f, "reserved IP {ip}"),
+            Target::Volume(id) => write!(f, "volume {}", crate::text::Safe::new(id)),
+            Target::LoadBalancer(id) => {
+                write!(f, "load balancer {}", crate::text::Safe::new(id))
+            }
         }
     }
 }
@@ -63,6 +76,13 @@ pub enum Resource {
     Image(Box<Image>),
     /// A floating IP.
     FloatingIp(Box<FloatingIp>),
+    /// A reserved IP (the same model as a floating IP).
+    ReservedIp(Box<FloatingIp>),
+    /// A block storage volume.
+    Volume(Box<Volume>),
+    /// A resource of a kind generated from the spec (a load balancer), as
+    /// its JSON.
+    Json(Box<serde_json::Value>),
 }
 
 /// One target of a wait, as last seen.
@@ -121,5 +141,11 @@ mod tests {
             "floating IP 192.0.2.1"
         );
         assert_eq!(Target::of(&ActionTarget::Account), Target::Account);
+        assert_eq!(
+            Target::of(&ActionTarget::ReservedIp(ip)).to_string(),
+            "reserved IP 192.0.2.1"
+        );
+        let volume = ActionTarget::Volume("506f78a4-e098".into());
+        assert_eq!(Target::of(&volume).to_string(), "volume 506f78a4-e098");
     }
 }

@@ -103,6 +103,10 @@ fn resource_of(client: &Client, action: &Action) -> Result<Value, Fail> {
         Some(ActionTarget::FloatingIp(ip)) => {
             client.fetch_floating_ip(ip).map(serde_json::to_value)
         }
+        Some(ActionTarget::ReservedIp(ip)) => {
+            client.fetch_reserved_ip(ip).map(serde_json::to_value)
+        }
+        Some(ActionTarget::Volume(id)) => client.fetch_volume(id).map(serde_json::to_value),
         Some(ActionTarget::Account) | None => return Ok(Value::Null),
     };
     match fetched {

@@ -3,12 +3,20 @@
 mod action;
 mod domain;
 mod droplet;
+mod firewall;
 mod floating_ip;
 mod image;
+mod load_balancer;
+mod project;
 mod request;
+mod reserved_ip;
+mod reserved_ipv6;
 mod show_only;
+mod snapshot;
 mod ssh_key;
 mod tag;
+mod volume;
+mod vpc;
 
 use clap::Subcommand;
 
@@ -33,9 +41,33 @@ pub enum Command {
     /// Domains and their records.
     #[command(subcommand)]
     Domain(domain::DomainCmd),
-    /// Floating IPs: show, reserve, assign, unassign, release.
+    /// Floating IPs (deprecated: the old name of reserved IPs).
     #[command(subcommand)]
     FloatingIp(floating_ip::FloatingIpCmd),
+    /// Reserved IPs: list, get, create, assign, unassign, delete.
+    #[command(subcommand)]
+    ReservedIp(reserved_ip::ReservedIpCmd),
+    /// Reserved IPv6s: list, get, create, assign, unassign, delete.
+    #[command(subcommand)]
+    ReservedIpv6(reserved_ipv6::ReservedIpv6Cmd),
+    /// Volumes: list, get, create, attach, detach, resize, delete, snapshot.
+    #[command(subcommand)]
+    Volume(volume::VolumeCmd),
+    /// Snapshots of droplets and volumes: list, get, delete.
+    #[command(subcommand)]
+    Snapshot(snapshot::SnapshotCmd),
+    /// Firewalls: list, get, create, rules, droplets and tags, delete.
+    #[command(subcommand)]
+    Firewall(firewall::FirewallCmd),
+    /// VPCs: list, get, default, create, update, members, delete.
+    #[command(subcommand)]
+    Vpc(vpc::VpcCmd),
+    /// Projects: list, get, create, assign, resources, delete.
+    #[command(subcommand)]
+    Project(project::ProjectCmd),
+    /// Load balancers: list, get, create, wait, droplets, delete.
+    #[command(subcommand)]
+    LoadBalancer(load_balancer::LoadBalancerCmd),
     /// Tags: show, create, delete.
     #[command(subcommand)]
     Tag(tag::TagCmd),
@@ -61,6 +93,14 @@ pub fn run(ctx: &mut Ctx, command: Command) -> Result<(), Fail> {
         Command::SshKey(c) => ssh_key::run(ctx, c),
         Command::Domain(c) => domain::run(ctx, c),
         Command::FloatingIp(c) => floating_ip::run(ctx, c),
+        Command::ReservedIp(c) => reserved_ip::run(ctx, c),
+        Command::ReservedIpv6(c) => reserved_ipv6::run(ctx, c),
+        Command::Volume(c) => volume::run(ctx, c),
+        Command::Snapshot(c) => snapshot::run(ctx, c),
+        Command::Firewall(c) => firewall::run(ctx, c),
+        Command::Vpc(c) => vpc::run(ctx, c),
+        Command::Project(c) => project::run(ctx, c),
+        Command::LoadBalancer(c) => load_balancer::run(ctx, c),
         Command::Tag(c) => tag::run(ctx, c),
         Command::Region(c) => show_only::region(ctx, c),
         Command::Size(c) => show_only::size(ctx, c),
