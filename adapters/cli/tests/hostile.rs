@@ -183,8 +183,10 @@ fn a_name_is_matched_page_by_page_keeping_only_the_matches() {
     });
     let peak = peak_kb(&run.pid().to_string()).expect("the process's peak");
     println!("a name over {PAGES} pages of 2.4 MB: peak RSS {peak} kB");
-    // Keeping every droplet would cost 70 MB.
-    assert!(peak < 35_000, "{peak} kB");
+    // Keeping every droplet costs 99 MB (70 MB of droplets). Kept: the
+    // pages in flight (3 of 2.4 MB: the window holds 8 MiB), each read on
+    // a sending thread of its own, and the page being matched.
+    assert!(peak < 60_000, "{peak} kB");
     // Every page and the reboot; the server's total (a billion) has the
     // client fetch up to 7 pages past the last ahead, and drop them.
     let sent = server.requests();
