@@ -65,7 +65,8 @@ pub struct NewArgs {
     /// Enable IPv6.
     #[arg(short = '6', long)]
     ipv6: bool,
-    /// Enable private networking.
+    /// Enable private networking (deprecated: every droplet is in its
+    /// region's default VPC, its private network).
     #[arg(short = 'P', long)]
     private_networking: bool,
     /// Cloud-init user data, or @FILE (@- for stdin).
@@ -119,7 +120,8 @@ pub enum DropletCmd {
     DisableBackups(OnDropletsOrTag),
     /// Enables IPv6.
     EnableIpv6(OnDropletsOrTag),
-    /// Enables private networking.
+    /// Enables private networking (deprecated: every droplet is in a VPC,
+    /// its private network, from its creation).
     EnablePrivateNetworking(OnDropletsOrTag),
     /// Takes a snapshot.
     Snapshot {
@@ -268,6 +270,8 @@ pub fn run(ctx: &mut Ctx, cmd: DropletCmd) -> Result<(), Fail> {
         C::EnableBackups(a) => act_on_droplets_or_tag(ctx, a, DropletAction::EnableBackups),
         C::DisableBackups(a) => act_on_droplets_or_tag(ctx, a, DropletAction::DisableBackups),
         C::EnableIpv6(a) => act_on_droplets_or_tag(ctx, a, DropletAction::EnableIpv6),
+        // doapi's command, kept; DigitalOcean still accepts the action.
+        #[allow(deprecated)]
         C::EnablePrivateNetworking(a) => {
             act_on_droplets_or_tag(ctx, a, DropletAction::EnablePrivateNetworking)
         }
@@ -495,7 +499,10 @@ fn new(ctx: &mut Ctx, args: NewArgs) -> Result<(), Fail> {
     }
     spec.backups = args.backups.then_some(true);
     spec.ipv6 = args.ipv6.then_some(true);
-    spec.private_networking = args.private_networking.then_some(true);
+    // doapi's option, kept; DigitalOcean still accepts the field.
+    #[allow(deprecated)]
+    let private_networking = &mut spec.private_networking;
+    *private_networking = args.private_networking.then_some(true);
     spec.user_data = args.user_data.as_deref().map(text_or_file).transpose()?;
     spec.tags = args.tags;
 
