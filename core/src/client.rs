@@ -22,13 +22,13 @@ use crate::config::Config;
 use crate::endpoint::decode::Decoded;
 use crate::endpoint::{Endpoint, List};
 use crate::endpoints::{
-    ActOnDroplet, ActOnFloatingIp, ActOnImage, ActOnTaggedDroplets, ActionTarget, CreateDomain,
-    CreateDomainRecord, CreateDroplet, CreateDroplets, CreateFloatingIp, CreateSshKey, CreateTag,
-    CurrentAction, DeleteDomain, DeleteDomainRecord, DeleteDroplet, DeleteDropletsByTag,
-    DeleteFloatingIp, DeleteImage, DeleteSshKey, DeleteTag, DropletAction, DropletNeighborsReport,
-    DropletSpec, FloatingIpAction, FloatingIpTarget, GetAccount, GetAction, GetDomain,
-    GetDomainRecord, GetDroplet, GetDropletAction, GetFloatingIp, GetImage, GetImageBySlug,
-    GetSshKey, GetTag, ImageAction, ImageFilter, ImageRef, LastAction, ListActions,
+    ActOnDroplet, ActOnFloatingIp, ActOnImage, ActOnTaggedDroplets, ActionTarget, BackupPolicy,
+    CreateDomain, CreateDomainRecord, CreateDroplet, CreateDroplets, CreateFloatingIp,
+    CreateSshKey, CreateTag, CurrentAction, DeleteDomain, DeleteDomainRecord, DeleteDroplet,
+    DeleteDropletsByTag, DeleteFloatingIp, DeleteImage, DeleteSshKey, DeleteTag, DropletAction,
+    DropletNeighborsReport, DropletSpec, FloatingIpAction, FloatingIpTarget, GetAccount, GetAction,
+    GetDomain, GetDomainRecord, GetDroplet, GetDropletAction, GetFloatingIp, GetImage,
+    GetImageBySlug, GetSshKey, GetTag, ImageAction, ImageFilter, ImageRef, LastAction, ListActions,
     ListDomainRecords, ListDomains, ListDropletActions, ListDropletBackups, ListDropletKernels,
     ListDropletNeighbors, ListDropletSnapshots, ListDroplets, ListFloatingIpActions,
     ListFloatingIps, ListImageActions, ListImages, ListRegions, ListSizes, ListSshKeys, ListTags,
@@ -484,11 +484,27 @@ pub trait Api: Sized {
 
     /// Enables private networking (doapi `Droplet.enable_private_networking`).
     ///
+    /// Deprecated by DigitalOcean: every droplet is in a VPC, its private
+    /// network, from its creation (`DropletSpec::vpc_uuid`).
+    ///
     /// `POST /v2/droplets/{id}/actions` with type `enable_private_networking`.
+    #[deprecated(note = "every droplet is in a VPC, its private network, from its creation")]
+    #[allow(deprecated)] // the action it sends is deprecated alike
     fn enable_private_networking(&self, id: u64) -> Self::Call<Action> {
         self.send(ActOnDroplet {
             id,
             action: DropletAction::EnablePrivateNetworking,
+        })
+    }
+
+    /// Changes when a droplet's backups run (backups must be on); the
+    /// policy's hour is checked before sending.
+    ///
+    /// `POST /v2/droplets/{id}/actions` with type `change_backup_policy`.
+    fn change_backup_policy(&self, id: u64, backup_policy: BackupPolicy) -> Self::Call<Action> {
+        self.send(ActOnDroplet {
+            id,
+            action: DropletAction::ChangeBackupPolicy { backup_policy },
         })
     }
 
@@ -574,6 +590,108 @@ pub trait Api: Sized {
     /// Lazy: a page is fetched when the items before it are used up.
     fn fetch_all_neighbors(&self, id: u64) -> Self::Items<ListDropletNeighbors> {
         self.list(ListDropletNeighbors { id })
+    }
+
+    // Backup policies.
+
+    /// A droplet's backup settings: whether backups are on, the policy and
+    /// the next window.
+    ///
+    /// `GET /v2/droplets/{id}/backups/policy`.
+    #[cfg(feature = "droplets")]
+    fn fetch_droplet_backup_policy(
+        &self,
+        id: u64,
+    ) -> Self::Call<api::droplets::DropletBackupPolicyRecord> {
+        self.send(api::droplets::DropletsGetBackupPolicy { droplet_id: id })
+    }
+
+    /// Every droplet's backup settings, in the order the service lists
+    /// them.
+    ///
+    /// `GET /v2/droplets/backups/policies`.
+    /// Lazy: a page is fetched when the items before it are used up.
+    #[cfg(feature = "droplets")]
+    fn fetch_all_droplet_backup_policies(&self) -> Self::Items<specs::droplets::BackupPolicies> {
+        self.list(specs::droplets::BackupPolicies::default())
+    }
+
+    /// The backup policies droplets can have: each plan's possible days
+    /// and hours, window length and retention.
+    ///
+    /// `GET /v2/droplets/backups/supported_policies`.
+    #[cfg(feature = "droplets")]
+    fn fetch_supported_backup_policies(
+        &self,
+    ) -> Self::Call<Vec<api::droplets::SupportedDropletBackupPolicy>> {
+        self.send(api::droplets::DropletsListSupportedBackupPolicies {})
+    }
+
+    // Destroying a droplet with its associated resources.
+
+    /// What would go with a droplet destroyed with its associated
+    /// resources: its reserved IPs, snapshots, volumes and their snapshots,
+    /// each with its id, name and monthly cost.
+    ///
+    /// `GET /v2/droplets/{id}/destroy_with_associated_resources`.
+    #[cfg(feature = "droplets")]
+    fn fetch_associated_resources(
+        &self,
+        id: u64,
+    ) -> Self::Call<api::droplets::DropletsListAssociatedResourcesResponse> {
+        self.send(api::droplets::DropletsListAssociatedResources { droplet_id: id })
+    }
+
+    /// Destroys a droplet and the associated resources chosen, by id (as
+    /// [`Api::fetch_associated_resources`] gives them); the others stay.
+    /// The destroy goes on after the answer: see
+    /// [`Api::fetch_associated_destroy_status`].
+    ///
+    /// `DELETE /v2/droplets/{id}/destroy_with_associated_resources/selective`.
+    #[cfg(feature = "droplets")]
+    fn delete_droplet_with_associated(
+        &self,
+        id: u64,
+        chosen: api::droplets::SelectiveDestroyAssociatedResource,
+    ) -> Self::Call<()> {
+        self.send(specs::droplets::destroy_selective(id, chosen))
+    }
+
+    /// Destroys a droplet and every one of its associated resources, for
+    /// good; the request carries the confirmation the service asks for
+    /// (`X-Dangerous: true`).
+    ///
+    /// `DELETE /v2/droplets/{id}/destroy_with_associated_resources/dangerous`.
+    #[cfg(feature = "droplets")]
+    fn delete_droplet_with_all_associated(&self, id: u64) -> Self::Call<()> {
+        self.send(
+            api::droplets::DropletsDestroyWithAssociatedResourcesDangerous {
+                droplet_id: id,
+                x_dangerous: true,
+            },
+        )
+    }
+
+    /// How the last destroy with associated resources of a droplet went:
+    /// what was destroyed when, the failures, and `completed_at` once it
+    /// is over.
+    ///
+    /// `GET /v2/droplets/{id}/destroy_with_associated_resources/status`.
+    #[cfg(feature = "droplets")]
+    fn fetch_associated_destroy_status(
+        &self,
+        id: u64,
+    ) -> Self::Call<api::droplets::AssociatedResourceStatus> {
+        self.send(api::droplets::DropletsGetDestroyAssociatedResourcesStatus { droplet_id: id })
+    }
+
+    /// Retries the parts of a destroy with associated resources that
+    /// failed (refused with 409 while the destroy still runs).
+    ///
+    /// `POST /v2/droplets/{id}/destroy_with_associated_resources/retry`.
+    #[cfg(feature = "droplets")]
+    fn retry_associated_destroy(&self, id: u64) -> Self::Call<()> {
+        self.send(api::droplets::DropletsDestroyRetryWithAssociatedResources { droplet_id: id })
     }
 
     // Actions.

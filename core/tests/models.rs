@@ -96,6 +96,37 @@ fn unknown_fields_and_nulls_round_trip() {
 }
 
 #[test]
+fn gpu_info_is_typed_on_droplets_and_sizes_and_round_trips() {
+    let gpu = json!({"count": 8, "model": "nvidia_h100", "vram": {"amount": 640, "unit": "gib"},
+                     "interconnect": "nvlink"});
+    let mut v = droplet_json();
+    v["gpu_info"] = gpu.clone();
+    v["size"]["gpu_info"] = gpu;
+    let d: Droplet = serde_json::from_value(v.clone()).unwrap();
+    for info in [d.gpu_info.as_ref(), d.size.gpu_info.as_ref()] {
+        let info = info.expect("typed");
+        assert_eq!(info.count, Some(8));
+        assert_eq!(info.model.as_deref(), Some("nvidia_h100"));
+        let vram = info.vram.as_ref().unwrap();
+        assert_eq!(
+            (vram.amount, vram.unit.as_deref()),
+            (Some(640), Some("gib"))
+        );
+        assert_eq!(info.extra.value("interconnect"), Some(json!("nvlink")));
+    }
+    assert!(!d.extra.contains_key("gpu_info"));
+    assert_eq!(serde_json::to_value(&d).unwrap(), v);
+    // No GPU: absent stays absent, null stays null.
+    assert!(droplet().gpu_info.is_none());
+    v["gpu_info"] = Value::Null;
+    let d: Droplet = serde_json::from_value(v.clone()).unwrap();
+    assert!(d.gpu_info.is_none());
+    assert_eq!(serde_json::to_value(&d).unwrap(), v);
+    v["gpu_info"] = json!({"count": "eight"});
+    assert!(serde_json::from_value::<Droplet>(v).is_err());
+}
+
+#[test]
 fn setting_a_field_that_was_null_encodes_the_value_once() {
     let mut d = droplet();
     d.kernel = Some(Kernel {

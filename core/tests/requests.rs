@@ -39,6 +39,7 @@ fn ip() -> IpAddr {
     "203.0.113.7".parse().unwrap()
 }
 
+#[allow(deprecated)] // `private_networking` is still sent when set
 fn spec() -> DropletSpec {
     let mut s = DropletSpec::new("s-1vcpu-1gb", "ubuntu-24-04-x64").region("nyc3");
     s.ssh_keys = vec![
@@ -80,6 +81,7 @@ fn act(id: u64, action: DropletAction, body: Value) -> Case {
     )
 }
 
+#[allow(deprecated)] // `enable_private_networking` is still sent when asked for
 fn all_cases() -> Vec<Case> {
     use Method as M;
     let none = None;
@@ -239,6 +241,27 @@ fn all_cases() -> Vec<Case> {
             json!({"type": "change_kernel", "kernel": 7515}),
         ),
         act(1, DropletAction::EnableIpv6, json!({"type": "enable_ipv6"})),
+        act(
+            1,
+            DropletAction::ChangeBackupPolicy {
+                backup_policy: BackupPolicy::weekly(Weekday::Sat).at(16),
+            },
+            json!({"type": "change_backup_policy",
+                   "backup_policy": {"plan": "weekly", "weekday": "SAT", "hour": 16}}),
+        ),
+        case(
+            CreateDroplet {
+                name: "web-1".into(),
+                spec: DropletSpec::new("s-1vcpu-1gb", "ubuntu-24-04-x64")
+                    .backup_policy(BackupPolicy::daily()),
+            },
+            Method::POST,
+            "/v2/droplets",
+            Some(
+                json!({"name": "web-1", "size": "s-1vcpu-1gb", "image": "ubuntu-24-04-x64",
+                        "backups": true, "backup_policy": {"plan": "daily"}}),
+            ),
+        ),
         act(
             1,
             DropletAction::EnablePrivateNetworking,

@@ -190,6 +190,65 @@ fn droplet_new_with_features_user_data_and_wait() {
 }
 
 #[test]
+fn droplet_new_with_a_backup_policy_and_delete_with_associated_resources() {
+    let server = sim();
+    let url = server.url();
+    let out = doapi(url)
+        .args(new_args(&["bk-1"], &["--backup-policy", "weekly:mon@8"]))
+        .ok();
+    let id = out.ids()[0];
+    let policy = get(url, &format!("/v2/droplets/{id}/backups/policy"), "policy");
+    assert_eq!(policy["backup_enabled"], true, "{policy}");
+    let schedule = &policy["backup_policy"];
+    assert_eq!(
+        (&schedule["plan"], &schedule["weekday"], &schedule["hour"]),
+        (&json!("weekly"), &json!("MON"), &json!(8)),
+        "{policy}"
+    );
+    // A schedule that does not parse, or an hour no window starts at, is
+    // bad input: nothing is created.
+    for bad in ["monthly", "weekly:someday", "daily@noon", "daily@3"] {
+        let refused = doapi(url)
+            .args(new_args(&["bk-2"], &["--backup-policy", bad]))
+            .fails(2);
+        assert!(refused.stdout.is_empty(), "{refused}");
+    }
+    assert_eq!(ids(&all_droplets(url)), [id]);
+
+    // delete --with-associated takes the attached volume too; a plain
+    // delete leaves it.
+    settle(url, id);
+    let c = client(url);
+    let volume = |name: &str, droplet: u64| {
+        let vol = c
+            .create_volume(doapi_blocking::specs::VolumeSpec::new(name, REGION, 10))
+            .expect("a volume");
+        c.attach_volume(&vol.id, droplet).expect("attached");
+        c.wait_for_volume_action(&vol.id).expect("the attach ends");
+        vol.id
+    };
+    let gone = volume("gone", id);
+    let del = doapi(url)
+        .args(["droplet", "delete", "--with-associated", "bk-1"])
+        .ok();
+    assert_eq!(del.stdout, "", "deletes print nothing");
+    assert!(is_gone(url, &format!("/v2/droplets/{id}")));
+    assert!(is_gone(url, &format!("/v2/volumes/{gone}")));
+    let plain = seed_droplet(url, "plain-1");
+    let kept = volume("kept", plain);
+    doapi(url).args(["droplet", "delete", "plain-1"]).ok();
+    assert!(is_gone(url, &format!("/v2/droplets/{plain}")));
+    assert_eq!(
+        get(url, &format!("/v2/volumes/{kept}"), "volume")["id"],
+        kept
+    );
+    let by_tag = doapi(url)
+        .args(["droplet", "delete", "--with-associated", "--tag", "web"])
+        .fails(2);
+    assert!(by_tag.stdout.is_empty(), "{by_tag}");
+}
+
+#[test]
 fn droplet_new_creates_ten_per_request() {
     let server = sim();
     let url = server.url();

@@ -82,7 +82,16 @@ pub struct DropletSpec {
     /// Enable IPv6.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ipv6: Option<bool>,
+    /// When backups run; it needs `backups` on ([`DropletSpec::backup_policy`]
+    /// sets both). Absent, DigitalOcean backs up daily.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub backup_policy: Option<BackupPolicy>,
     /// Enable private networking.
+    ///
+    /// Deprecated by DigitalOcean: every droplet is in a VPC (the region's
+    /// default one unless `vpc_uuid` names another), which is its private
+    /// network; set `vpc_uuid` instead.
+    #[deprecated(note = "every droplet is in a VPC: set `vpc_uuid` instead")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub private_networking: Option<bool>,
     /// Enable the monitoring agent.
@@ -107,6 +116,7 @@ pub struct DropletSpec {
 
 impl DropletSpec {
     /// A spec with the required size and image; the rest at defaults.
+    #[allow(deprecated)] // `private_networking` is left unset.
     pub fn new(size: impl Into<String>, image: impl Into<ImageRef>) -> Self {
         DropletSpec {
             region: None,
@@ -114,6 +124,7 @@ impl DropletSpec {
             image: image.into(),
             ssh_keys: Vec::new(),
             backups: None,
+            backup_policy: None,
             ipv6: None,
             private_networking: None,
             monitoring: None,
@@ -131,6 +142,13 @@ impl DropletSpec {
         self
     }
 
+    /// Turns backups on, on this schedule.
+    pub fn backup_policy(mut self, policy: BackupPolicy) -> Self {
+        self.backups = Some(true);
+        self.backup_policy = Some(policy);
+        self
+    }
+
     fn validate(&self) -> Result<(), RequestError> {
         non_empty("size", &self.size)?;
         if let ImageRef::Slug(s) = &self.image {
@@ -139,7 +157,112 @@ impl DropletSpec {
         if let Some(r) = &self.region {
             non_empty("region", r)?;
         }
+        if let Some(p) = &self.backup_policy {
+            if self.backups != Some(true) {
+                return Err(RequestError::InvalidArgument {
+                    what: "backup_policy",
+                    reason: "a backup policy needs `backups` on".into(),
+                });
+            }
+            p.validate()?;
+        }
         Ok(())
+    }
+}
+
+/// The hours of the day (UTC) a backup window may start at.
+pub const BACKUP_HOURS: [u8; 6] = [0, 4, 8, 12, 16, 20];
+
+/// A day of the week, as a weekly backup policy names it (`"MON"`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum Weekday {
+    /// Sunday.
+    Sun,
+    /// Monday.
+    Mon,
+    /// Tuesday.
+    Tue,
+    /// Wednesday.
+    Wed,
+    /// Thursday.
+    Thu,
+    /// Friday.
+    Fri,
+    /// Saturday.
+    Sat,
+}
+
+/// When a droplet's backups run: the spec's `droplet_backup_policy` as a
+/// droplet's create and its `change_backup_policy` action send it. A
+/// window is 4 hours from `hour` (one of [`BACKUP_HOURS`], UTC); absent,
+/// DigitalOcean picks it. What DigitalOcean reads back (with the window's
+/// length and the retention) is
+/// [`api::droplets::DropletBackupPolicy`](crate::api::droplets::DropletBackupPolicy).
+///
+/// ```
+/// use doapi_core::endpoints::{BackupPolicy, Weekday};
+///
+/// let weekly = BackupPolicy::weekly(Weekday::Mon).at(8);
+/// let json = serde_json::to_value(&weekly).unwrap();
+/// assert_eq!(json, serde_json::json!({"plan": "weekly", "weekday": "MON", "hour": 8}));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(tag = "plan", rename_all = "snake_case")]
+pub enum BackupPolicy {
+    /// A backup every day, kept 7 days.
+    Daily {
+        /// The hour the window starts.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        hour: Option<u8>,
+    },
+    /// A backup every week, kept 4 weeks.
+    Weekly {
+        /// The day; absent, DigitalOcean picks it.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        weekday: Option<Weekday>,
+        /// The hour the window starts.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        hour: Option<u8>,
+    },
+}
+
+impl BackupPolicy {
+    /// Every day, at the hour DigitalOcean picks.
+    pub fn daily() -> Self {
+        BackupPolicy::Daily { hour: None }
+    }
+
+    /// Every week on `weekday`, at the hour DigitalOcean picks.
+    pub fn weekly(weekday: Weekday) -> Self {
+        BackupPolicy::Weekly {
+            weekday: Some(weekday),
+            hour: None,
+        }
+    }
+
+    /// The window starting at `hour` (UTC), one of [`BACKUP_HOURS`]
+    /// (another is refused when the request is made).
+    pub fn at(mut self, at: u8) -> Self {
+        match &mut self {
+            BackupPolicy::Daily { hour } | BackupPolicy::Weekly { hour, .. } => *hour = Some(at),
+        }
+        self
+    }
+
+    /// Refuses an hour a window cannot start at.
+    pub fn validate(&self) -> Result<(), RequestError> {
+        match self {
+            BackupPolicy::Daily { hour: Some(h) } | BackupPolicy::Weekly { hour: Some(h), .. }
+                if !BACKUP_HOURS.contains(h) =>
+            {
+                Err(RequestError::InvalidArgument {
+                    what: "backup_policy.hour",
+                    reason: format!("{h} is not one of 0, 4, 8, 12, 16 and 20"),
+                })
+            }
+            _ => Ok(()),
+        }
     }
 }
 
@@ -329,7 +452,16 @@ pub enum DropletAction {
     /// Enable IPv6.
     EnableIpv6,
     /// Enable private networking.
+    ///
+    /// Deprecated by DigitalOcean (and not among the spec's action types):
+    /// every droplet is in a VPC, its private network, from its creation.
+    #[deprecated(note = "every droplet is in a VPC, its private network, from its creation")]
     EnablePrivateNetworking,
+    /// Change when backups run (backups must be on).
+    ChangeBackupPolicy {
+        /// The new schedule.
+        backup_policy: BackupPolicy,
+    },
     /// Take a snapshot image.
     Snapshot {
         /// Name of the snapshot; DigitalOcean picks one when absent.
@@ -359,7 +491,9 @@ impl DropletAction {
             DropletAction::Rename { .. } => "rename",
             DropletAction::ChangeKernel { .. } => "change_kernel",
             DropletAction::EnableIpv6 => "enable_ipv6",
+            #[allow(deprecated)] // still sent when asked for
             DropletAction::EnablePrivateNetworking => "enable_private_networking",
+            DropletAction::ChangeBackupPolicy { .. } => "change_backup_policy",
             DropletAction::Snapshot { .. } => "snapshot",
             DropletAction::Custom(m) => return m.get("type").and_then(Value::as_str),
         })
@@ -379,6 +513,7 @@ impl DropletAction {
                 ImageRef::Id(_) => Ok(()),
             },
             DropletAction::Snapshot { name: Some(n) } => non_empty("snapshot name", n),
+            DropletAction::ChangeBackupPolicy { backup_policy } => backup_policy.validate(),
             _ => Ok(()),
         }
     }

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::image::Image;
-use super::region::{DiskInfo, Region, Size};
+use super::region::{DiskInfo, GpuInfo, Region, Size};
 use super::str_list::StrList;
 
 string_enum! {
@@ -82,6 +82,8 @@ model! {
             vpc_uuid: String = "vpc_uuid",
             /// The droplet's disks.
             disk_info: Vec<DiskInfo> = "disk_info",
+            /// The droplet's GPUs; only on a GPU size.
+            gpu_info: GpuInfo = "gpu_info",
         }
     }
 }

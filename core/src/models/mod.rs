@@ -34,7 +34,7 @@ pub use droplet::{
 pub use extra::Extra;
 pub use floating_ip::FloatingIp;
 pub use image::{Image, ImageStatus, ImageType};
-pub use region::{DiskInfo, DiskSize, Region, Size};
+pub use region::{DiskInfo, DiskSize, GpuInfo, Region, Size};
 pub use ssh_key::SshKey;
 pub use str_list::StrList;
 pub use tag::{Tag, TagResources, TaggedCount};

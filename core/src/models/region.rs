@@ -49,6 +49,23 @@ model! {
         optional {
             /// The disks of droplets of this size.
             disk_info: Vec<DiskInfo> = "disk_info",
+            /// The GPUs of droplets of this size; only on GPU sizes.
+            gpu_info: GpuInfo = "gpu_info",
+        }
+    }
+}
+
+model! {
+    /// The GPUs of a droplet or size.
+    pub struct GpuInfo {
+        required {}
+        optional {
+            /// How many GPUs.
+            count: u64 = "count",
+            /// Their model, such as `nvidia_h100`.
+            model: String = "model",
+            /// The video memory of each, as an amount and a unit (`gib`).
+            vram: DiskSize = "vram",
         }
     }
 }
@@ -67,7 +84,7 @@ model! {
 }
 
 model! {
-    /// The size of a disk.
+    /// The size of a disk, or of a GPU's video memory.
     pub struct DiskSize {
         required {}
         optional {

@@ -4,13 +4,32 @@
 
 use std::marker::PhantomData;
 
-use http::Method;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::endpoint::decode;
 use crate::endpoint::{Endpoint, List};
 use crate::error::{DecodeError, RequestError};
+
+/// The parts of an [`Endpoint`] that a wrapper of an operation `op`
+/// sends as the operation does: method, path, query and headers.
+macro_rules! forward_request {
+    () => {
+        fn method(&self) -> ::http::Method {
+            self.op.method()
+        }
+        fn path(&self) -> String {
+            self.op.path()
+        }
+        fn query(&self) -> Vec<(String, String)> {
+            self.op.query()
+        }
+        fn headers(&self) -> Vec<(&'static str, String)> {
+            self.op.headers()
+        }
+    };
+}
+pub(crate) use forward_request;
 
 /// A generated operation, refused before it is sent if its input was
 /// found wrong when it was built. Sends exactly what the operation sends.
@@ -32,18 +51,7 @@ impl<E: Endpoint> Checked<E> {
 
 impl<E: Endpoint> Endpoint for Checked<E> {
     type Output = E::Output;
-    fn method(&self) -> Method {
-        self.op.method()
-    }
-    fn path(&self) -> String {
-        self.op.path()
-    }
-    fn query(&self) -> Vec<(String, String)> {
-        self.op.query()
-    }
-    fn headers(&self) -> Vec<(&'static str, String)> {
-        self.op.headers()
-    }
+    forward_request!();
     fn body(&self) -> Option<Value> {
         self.op.body()
     }
@@ -88,18 +96,7 @@ impl<E: Endpoint, T> Keyed<E, T> {
 
 impl<E: Endpoint, T: DeserializeOwned + Send + 'static> Endpoint for Keyed<E, T> {
     type Output = T;
-    fn method(&self) -> Method {
-        self.op.method()
-    }
-    fn path(&self) -> String {
-        self.op.path()
-    }
-    fn query(&self) -> Vec<(String, String)> {
-        self.op.query()
-    }
-    fn headers(&self) -> Vec<(&'static str, String)> {
-        self.op.headers()
-    }
+    forward_request!();
     fn body(&self) -> Option<Value> {
         self.op.body()
     }
@@ -137,18 +134,7 @@ impl<L: List, T> KeyedList<L, T> {
 
 impl<L: List, T: DeserializeOwned + Send + 'static> Endpoint for KeyedList<L, T> {
     type Output = decode::Page<T>;
-    fn method(&self) -> Method {
-        self.op.method()
-    }
-    fn path(&self) -> String {
-        self.op.path()
-    }
-    fn query(&self) -> Vec<(String, String)> {
-        self.op.query()
-    }
-    fn headers(&self) -> Vec<(&'static str, String)> {
-        self.op.headers()
-    }
+    forward_request!();
     fn validate(&self) -> Result<(), RequestError> {
         self.op.validate()
     }

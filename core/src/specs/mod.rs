@@ -1,6 +1,7 @@
 //! The ergonomic layer over the generated operations of the droplet's
 //! neighbours (reserved IPs, volumes, snapshots, firewalls, VPCs, projects,
-//! load balancers): builders for their create bodies, the checks made
+//! load balancers) and of the droplet area's own (backup policies, destroy
+//! with associated resources: [`droplets`]): builders for their create bodies, the checks made
 //! before anything is sent, and small wrappers of a generated
 //! operation, so that each operation keeps its one definition in
 //! [`crate::api`].
@@ -15,6 +16,8 @@
 //!   [`Api`](crate::client::Api); [`KeyedList`], the same for a listing.
 
 mod check;
+#[cfg(feature = "droplets")]
+pub mod droplets;
 #[cfg(feature = "firewalls")]
 pub mod firewalls;
 #[cfg(feature = "load_balancers")]

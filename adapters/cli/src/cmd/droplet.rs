@@ -5,8 +5,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use clap::{Args, Subcommand};
 use doapi_blocking::endpoints::{
-    validate_droplet_name, ActionTarget, DropletAction, DropletSpec, ImageRef, SshKeyRef,
-    TaggableRef,
+    validate_droplet_name, ActionTarget, BackupPolicy, DropletAction, DropletSpec, ImageRef,
+    SshKeyRef, TaggableRef, Weekday,
 };
 use doapi_blocking::models::{Action, Droplet, DropletStatus, Image, SshKey};
 use doapi_blocking::Api;
@@ -62,10 +62,16 @@ pub struct NewArgs {
     /// Enable automatic backups.
     #[arg(short = 'B', long)]
     backups: bool,
+    /// Enable automatic backups on this schedule: `daily` or
+    /// `weekly:DAY` (`SUN` to `SAT`), each with `@HOUR` for the window's
+    /// start (0, 4, 8, 12, 16 or 20, UTC): `weekly:MON@8`.
+    #[arg(long, value_name = "PLAN", value_parser = parse_backup_policy)]
+    backup_policy: Option<BackupPolicy>,
     /// Enable IPv6.
     #[arg(short = '6', long)]
     ipv6: bool,
-    /// Enable private networking.
+    /// Enable private networking (deprecated: every droplet is in its
+    /// region's default VPC, its private network).
     #[arg(short = 'P', long)]
     private_networking: bool,
     /// Cloud-init user data, or @FILE (@- for stdin).
@@ -100,7 +106,14 @@ pub enum DropletCmd {
     /// Creates droplets, ten per request.
     New(Box<NewArgs>),
     /// Deletes droplets.
-    Delete(DropletOrTagSelect),
+    Delete {
+        #[command(flatten)]
+        sel: DropletOrTagSelect,
+        /// Also destroy, for good, every associated resource: reserved
+        /// IPs, snapshots, attached volumes and their snapshots.
+        #[arg(long, conflicts_with = "tag")]
+        with_associated: bool,
+    },
     /// Reboots gracefully.
     Reboot(OnDroplets),
     /// Resets the root password.
@@ -119,7 +132,8 @@ pub enum DropletCmd {
     DisableBackups(OnDropletsOrTag),
     /// Enables IPv6.
     EnableIpv6(OnDropletsOrTag),
-    /// Enables private networking.
+    /// Enables private networking (deprecated: every droplet is in a VPC,
+    /// its private network, from its creation).
     EnablePrivateNetworking(OnDropletsOrTag),
     /// Takes a snapshot.
     Snapshot {
@@ -258,7 +272,10 @@ pub fn run(ctx: &mut Ctx, cmd: DropletCmd) -> Result<(), Fail> {
             }
         },
         C::New(args) => new(ctx, *args),
-        C::Delete(sel) => delete(ctx, sel),
+        C::Delete {
+            sel,
+            with_associated,
+        } => delete(ctx, sel, with_associated),
         C::Reboot(a) => act_on_droplets(ctx, a, DropletAction::Reboot),
         C::PasswordReset(a) => act_on_droplets(ctx, a, DropletAction::PasswordReset),
         C::PowerCycle(a) => act_on_droplets_or_tag(ctx, a, DropletAction::PowerCycle),
@@ -268,6 +285,8 @@ pub fn run(ctx: &mut Ctx, cmd: DropletCmd) -> Result<(), Fail> {
         C::EnableBackups(a) => act_on_droplets_or_tag(ctx, a, DropletAction::EnableBackups),
         C::DisableBackups(a) => act_on_droplets_or_tag(ctx, a, DropletAction::DisableBackups),
         C::EnableIpv6(a) => act_on_droplets_or_tag(ctx, a, DropletAction::EnableIpv6),
+        // doapi's command, kept; DigitalOcean still accepts the action.
+        #[allow(deprecated)]
         C::EnablePrivateNetworking(a) => {
             act_on_droplets_or_tag(ctx, a, DropletAction::EnablePrivateNetworking)
         }
@@ -430,13 +449,18 @@ fn act_on_droplets_or_tag(
     act_and_print(ctx, actions.into_iter().map(Ok), a.wait.wait)
 }
 
-fn delete(ctx: &mut Ctx, sel: DropletOrTagSelect) -> Result<(), Fail> {
+fn delete(ctx: &mut Ctx, sel: DropletOrTagSelect, with_associated: bool) -> Result<(), Fail> {
     if let Some(tag) = sel.tag {
         return Ok(ctx.client.delete_droplets_by_tag(tag)?);
     }
     let droplets = select(ctx, &sel.droplets, sel.multiple)?;
     for (i, d) in droplets.iter().enumerate() {
-        ctx.client.delete_droplet(d.id).map_err(|e| {
+        let deleted = if with_associated {
+            ctx.client.delete_droplet_with_all_associated(d.id)
+        } else {
+            ctx.client.delete_droplet(d.id)
+        };
+        deleted.map_err(|e| {
             let done: Vec<String> = droplets[..i].iter().map(|d| d.id.to_string()).collect();
             Fail::Client(e).after(format!(
                 "deleting droplet {} (deleted before it: [{}])",
@@ -494,8 +518,14 @@ fn new(ctx: &mut Ctx, args: NewArgs) -> Result<(), Fail> {
         spec.ssh_keys.push(ssh_key_ref(ctx, label, args.unique)?);
     }
     spec.backups = args.backups.then_some(true);
+    if let Some(policy) = args.backup_policy {
+        spec = spec.backup_policy(policy);
+    }
     spec.ipv6 = args.ipv6.then_some(true);
-    spec.private_networking = args.private_networking.then_some(true);
+    // doapi's option, kept; DigitalOcean still accepts the field.
+    #[allow(deprecated)]
+    let private_networking = &mut spec.private_networking;
+    *private_networking = args.private_networking.then_some(true);
     spec.user_data = args.user_data.as_deref().map(text_or_file).transpose()?;
     spec.tags = args.tags;
 
@@ -580,4 +610,46 @@ fn ssh_key_ref(ctx: &mut Ctx, label: &str, unique: bool) -> Result<SshKeyRef, Fa
         text::Safe::new(&key.fingerprint)
     );
     Ok(SshKeyRef::Id(key.id))
+}
+
+/// A backup schedule as `--backup-policy` takes it: `daily` or
+/// `weekly[:DAY]`, then `@HOUR` if given. The hour is checked by the
+/// request, as every other input.
+fn parse_backup_policy(text: &str) -> Result<BackupPolicy, String> {
+    let (plan, hour) = match text.split_once('@') {
+        Some((plan, hour)) => {
+            let hour = hour
+                .parse()
+                .map_err(|_| format!("{hour:?} is not an hour"))?;
+            (plan, Some(hour))
+        }
+        None => (text, None),
+    };
+    let policy = match plan.split_once(':') {
+        None if plan == "daily" => BackupPolicy::daily(),
+        None if plan == "weekly" => BackupPolicy::Weekly {
+            weekday: None,
+            hour: None,
+        },
+        Some(("weekly", day)) => BackupPolicy::weekly(weekday(day)?),
+        _ => return Err(format!("{plan:?} is not daily, weekly or weekly:DAY")),
+    };
+    Ok(hour.map_or(policy, |h| policy.at(h)))
+}
+
+/// A day as a weekly backup policy names it, in any case (`MON`, `mon`).
+fn weekday(day: &str) -> Result<Weekday, String> {
+    const DAYS: [(&str, Weekday); 7] = [
+        ("SUN", Weekday::Sun),
+        ("MON", Weekday::Mon),
+        ("TUE", Weekday::Tue),
+        ("WED", Weekday::Wed),
+        ("THU", Weekday::Thu),
+        ("FRI", Weekday::Fri),
+        ("SAT", Weekday::Sat),
+    ];
+    DAYS.iter()
+        .find(|(name, _)| name.eq_ignore_ascii_case(day))
+        .map(|(_, d)| *d)
+        .ok_or_else(|| format!("{day:?} is not a day: SUN, MON, TUE, WED, THU, FRI or SAT"))
 }

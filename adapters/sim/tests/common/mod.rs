@@ -332,6 +332,7 @@ pub fn fast_config() -> SimConfig {
 /// official spec: the `enable_private_networking` action (not in the
 /// spec's list) and actions by tag (the spec's body schema is a `oneOf`
 /// that every body matches twice). Returns the number of operations sent.
+#[allow(deprecated)] // `enable_private_networking` is still answered
 pub fn drive_every_operation<W: Wire>(d: &mut Driver<W>, spec_only: bool) -> usize {
     // The account and the catalog.
     let account = d.call("GetAccount", &GetAccount {});
