@@ -35,19 +35,21 @@ use std::time::{Duration, Instant};
 
 use doapi_blocking::endpoints::{DropletSpec, ListDroplets};
 use doapi_blocking::models::DropletStatus;
-use doapi_blocking::{Api, Client, Error, Until};
+use doapi_blocking::{Allowance, Api, Client, Error, Until};
 use doapi_examples::{proc_status_kb, sim_control};
 use serde_json::{json, Map, Value};
 
 const USAGE: &str = "\
 usage: compare_peer [--endpoint URL] [--token T] [--n N] [--wait-interval S]
-                    [--wait-time S] create_many_wait|paginate_big
+                    [--wait-time S] [--requests-per-minute N] create_many_wait|paginate_big
 
   --endpoint URL       the simulator, without /v2 (default: $DOAPI_SIM_URL)
   --token T            bearer token (default compare-token)
   --n N                droplets (defaults: create_many_wait 10, paginate_big 1000)
   --wait-interval S    seconds between polls (default 0.25, as the peer)
   --wait-time S        longest wait in seconds (default 300, as the peer)
+  --requests-per-minute N  the client's rate budget (default 250; 0: none, for a
+                       simulator whose limit is off, as the peer has none)
 ";
 
 struct Args {
@@ -57,6 +59,7 @@ struct Args {
     n: Option<u64>,
     wait_interval: Duration,
     wait_time: Duration,
+    per_minute: u32,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -66,6 +69,7 @@ fn parse_args() -> Result<Args, String> {
     let mut n = None;
     let mut wait_interval = Duration::from_millis(250);
     let mut wait_time = Duration::from_secs(300);
+    let mut per_minute = Allowance::default().per_minute;
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
         let mut value = || it.next().ok_or_else(|| format!("{arg} needs a value"));
@@ -76,6 +80,9 @@ fn parse_args() -> Result<Args, String> {
             "--n" => n = Some(value()?.parse().map_err(|e| format!("--n: {e}"))?),
             "--wait-interval" => wait_interval = seconds(&arg, &value()?)?,
             "--wait-time" => wait_time = seconds(&arg, &value()?)?,
+            "--requests-per-minute" => {
+                per_minute = value()?.parse().map_err(|e| format!("{arg}: {e}"))?;
+            }
             s if !s.starts_with('-') && scenario.is_none() => scenario = Some(s.to_owned()),
             other => return Err(format!("unexpected argument {other:?}")),
         }
@@ -94,6 +101,7 @@ fn parse_args() -> Result<Args, String> {
         n,
         wait_interval,
         wait_time,
+        per_minute,
     })
 }
 
@@ -354,10 +362,15 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    let allowance = Allowance {
+        per_minute: args.per_minute,
+        ..Allowance::default()
+    };
     let client = match Client::builder(&args.token)
         .endpoint(&args.endpoint)
         .wait_interval(args.wait_interval)
         .wait_time(Some(args.wait_time))
+        .allowance(allowance)
         .build()
     {
         Ok(c) => c,

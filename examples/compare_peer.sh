@@ -11,6 +11,10 @@
 #   * every run with the rate limit off ends ok, for both clients, and ours
 #     ends ok, without a 429, under the simulator's default limit.
 #
+# With the simulator's limit off, our client's rate budget is off too
+# (--requests-per-minute 0), as the peer has none; under the default limit
+# it keeps its default budget (250 a minute).
+#
 # The same create/wait scenario also runs once with the simulator's default
 # rate limit (250 a minute, 5000 an hour) to show what each client does with
 # it; doapi's outcome there is reported, not checked.
@@ -120,19 +124,19 @@ started=$(date +%s)
 echo "compare_peer.sh: create $n_wait droplets and wait (rate limit off)" >&2
 sim_for wait --rate-per-minute 0 --rate-per-hour 0
 peer_run peer-wait peer-token create_many_wait --n "$n_wait"
-ours_run ours-wait ours-token create_many_wait --n "$n_wait"
+ours_run ours-wait ours-token create_many_wait --n "$n_wait" --requests-per-minute 0
 stop_sims
 
 echo "compare_peer.sh: list $n_small droplets (rate limit off)" >&2
 sim_for list-small --rate-per-minute 0 --rate-per-hour 0 --seed-droplets "$n_small"
 peer_run peer-list-small peer-token paginate_big --n "$n_small"
-ours_run ours-list-small ours-token paginate_big --n "$n_small"
+ours_run ours-list-small ours-token paginate_big --n "$n_small" --requests-per-minute 0
 stop_sims
 
 echo "compare_peer.sh: list $n_big droplets (rate limit off)" >&2
 sim_for list-big --rate-per-minute 0 --rate-per-hour 0 --seed-droplets "$n_big" --droplet-limit $((2 * n_big))
 peer_run peer-list-big peer-token paginate_big --n "$n_big"
-ours_run ours-list-big ours-token paginate_big --n "$n_big"
+ours_run ours-list-big ours-token paginate_big --n "$n_big" --requests-per-minute 0
 stop_sims
 
 echo "compare_peer.sh: create $n_wait droplets and wait (default rate limit, 250/min, 5000/h; one token each)" >&2
