@@ -277,11 +277,11 @@ pub fn field<T: Json>(
     slot: &mut Option<T>,
     raw: &RawValue,
     extra: &mut Extra,
-    key: &str,
+    key: &'static str,
 ) -> Result<(), JsonError> {
     if is_null(raw) {
         *slot = None;
-        extra.insert_null(key.to_owned());
+        extra.insert_null(key);
         return Ok(());
     }
     match T::from_json(raw) {

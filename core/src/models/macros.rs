@@ -171,7 +171,7 @@ macro_rules! model {
                                 $( Field::$rf => $rf = Some(next_value!(map, $rty $(, $rvia)?)), )*
                                 $( Field::$of => match next_value!(map, optional $oty $(, $ovia)?) {
                                     Some(v) => $of = Some(v),
-                                    None => { extra.insert_null($ojson.to_owned()); }
+                                    None => { extra.insert_null($ojson); }
                                 }, )*
                                 Field::Other(k) => { extra.insert(k, map.next_value::<::std::boxed::Box<::serde_json::value::RawValue>>()?); }
                             }
