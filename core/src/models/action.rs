@@ -1,6 +1,7 @@
 use chrono::{DateTime, Utc};
 
 use super::region::Region;
+use super::timestamp::Rfc3339;
 
 string_enum! {
     /// The `status` of an action.
@@ -97,9 +98,9 @@ model! {
         }
         optional {
             /// When it started.
-            started_at: DateTime<Utc> = "started_at",
+            started_at: DateTime<Utc> = "started_at" via Rfc3339,
             /// When it ended; `None` while in progress.
-            completed_at: DateTime<Utc> = "completed_at",
+            completed_at: DateTime<Utc> = "completed_at" via Rfc3339,
             /// Id of the resource acted on (for floating IPs, the address as an integer).
             resource_id: u64 = "resource_id",
             /// Kind of the resource acted on.

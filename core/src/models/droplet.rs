@@ -2,6 +2,8 @@ use std::fmt;
 use std::net::{IpAddr, Ipv4Addr};
 
 use chrono::{DateTime, Utc};
+
+use super::timestamp::Rfc3339;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::image::Image;
@@ -51,7 +53,7 @@ model! {
             /// Current state: `new`, `active`, `off` or `archive`.
             status: DropletStatus = "status",
             /// Creation time.
-            created_at: DateTime<Utc> = "created_at",
+            created_at: DateTime<Utc> = "created_at" via Rfc3339,
             /// Features enabled on the droplet (`backups`, `ipv6`, ...).
             features: StrList = "features",
             /// Ids of the backup images taken of the droplet.
@@ -269,9 +271,9 @@ model! {
     pub struct BackupWindow {
         required {
             /// Beginning of the window.
-            start: DateTime<Utc> = "start",
+            start: DateTime<Utc> = "start" via Rfc3339,
             /// End of the window.
-            end: DateTime<Utc> = "end",
+            end: DateTime<Utc> = "end" via Rfc3339,
         }
         optional {}
     }

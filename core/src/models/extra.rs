@@ -1,6 +1,8 @@
 //! Where a model keeps what it does not know: [`Extra`].
 
+use std::borrow::Cow;
 use std::fmt;
+use std::sync::OnceLock;
 
 use serde::de::{MapAccess, Visitor};
 use serde::ser::SerializeMap;
@@ -10,9 +12,11 @@ use serde_json::Value;
 
 /// The JSON fields a model does not know, each kept as the raw JSON text it
 /// came as, in the order it came: a field costs its text and no more (no
-/// tree of values is built), and re-encodes exactly.
+/// tree of values is built), and re-encodes exactly. A known field that was
+/// `null` costs nothing more: its name and its `null` are borrowed from
+/// static text.
 #[derive(Clone, Default)]
-pub struct Extra(Vec<(String, Box<RawValue>)>);
+pub struct Extra(Vec<(Cow<'static, str>, Cow<'static, RawValue>)>);
 
 impl Extra {
     /// No fields.
@@ -47,16 +51,21 @@ impl Extra {
 
     /// Sets a field to raw JSON, replacing one of the same name.
     pub fn insert(&mut self, key: String, value: Box<RawValue>) {
-        match self.0.iter_mut().find(|(k, _)| *k == key) {
-            Some((_, v)) => *v = value,
-            None => self.0.push((key, value)),
-        }
+        self.set(Cow::Owned(key), Cow::Owned(value));
     }
 
     /// Sets a field to `null`, replacing one of the same name.
-    pub fn insert_null(&mut self, key: String) {
-        if let Ok(null) = RawValue::from_string("null".to_owned()) {
-            self.insert(key, null);
+    pub fn insert_null(&mut self, key: impl Into<Cow<'static, str>>) {
+        static NULL: OnceLock<Option<&'static RawValue>> = OnceLock::new();
+        if let Some(null) = NULL.get_or_init(|| serde_json::from_str("null").ok()) {
+            self.set(key.into(), Cow::Borrowed(*null));
+        }
+    }
+
+    fn set(&mut self, key: Cow<'static, str>, value: Cow<'static, RawValue>) {
+        match self.0.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, v)) => *v = value,
+            None => self.0.push((key, value)),
         }
     }
 
@@ -70,12 +79,12 @@ impl Extra {
     /// Removes a field, returning its raw JSON.
     pub fn remove(&mut self, key: &str) -> Option<Box<RawValue>> {
         let at = self.0.iter().position(|(k, _)| k == key)?;
-        Some(self.0.remove(at).1)
+        Some(self.0.remove(at).1.into_owned())
     }
 
     /// The fields, in the order they came.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &RawValue)> {
-        self.0.iter().map(|(k, v)| (k.as_str(), &**v))
+        self.0.iter().map(|(k, v)| (&**k, &**v))
     }
 }
 
@@ -106,7 +115,7 @@ impl Serialize for Extra {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(Some(self.0.len()))?;
         for (k, v) in &self.0 {
-            map.serialize_entry(k, v)?;
+            map.serialize_entry(k, &**v)?;
         }
         map.end()
     }
@@ -153,6 +162,17 @@ mod tests {
         assert_ne!(a, c);
         assert_eq!(c.len(), 2);
         assert!(c.remove("x").is_some() && !c.contains_key("x"));
+        c.insert_null("n");
+        c.insert_null(String::from("m"));
+        assert_eq!(c.get("n").map(RawValue::get), Some("null"));
+        assert_eq!(
+            serde_json::to_string(&c).unwrap(),
+            r#"{"y":{"z":null},"n":null,"m":null}"#
+        );
+        assert_eq!(
+            c.remove("n").map(|v| v.get().to_owned()).as_deref(),
+            Some("null")
+        );
         let from_value: Extra = serde_json::from_value(json!({"x": [1, 2]})).unwrap();
         assert_eq!(from_value.value("x"), Some(json!([1, 2])));
     }

@@ -1,4 +1,6 @@
 use chrono::{DateTime, Utc};
+
+use super::timestamp::Rfc3339;
 use serde_json::Number;
 
 use super::str_list::StrList;
@@ -58,7 +60,7 @@ model! {
             /// Slugs of the regions where the image is available.
             regions: StrList = "regions",
             /// Creation time.
-            created_at: DateTime<Utc> = "created_at",
+            created_at: DateTime<Utc> = "created_at" via Rfc3339,
             /// Minimum disk size in gigabytes for a droplet using it.
             min_disk_size: u64 = "min_disk_size",
             /// Size of the image in gigabytes.

@@ -277,11 +277,11 @@ pub fn field<T: Json>(
     slot: &mut Option<T>,
     raw: &RawValue,
     extra: &mut Extra,
-    key: &str,
+    key: &'static str,
 ) -> Result<(), JsonError> {
     if is_null(raw) {
         *slot = None;
-        extra.insert_null(key.to_owned());
+        extra.insert_null(key);
         return Ok(());
     }
     match T::from_json(raw) {
@@ -387,7 +387,6 @@ json_via_serde!(
     Number,
     Value,
     Map<String, Value>,
-    DateTime<Utc>,
     super::droplet::Droplet,
     super::image::Image,
     super::action::Action,
@@ -408,6 +407,19 @@ json_via_serde!(
     super::region::DiskInfo,
     super::volume::Volume,
 );
+
+/// Decoded as the hand-made models decode timestamps
+/// ([`timestamp`](super::timestamp)).
+impl Json for DateTime<Utc> {
+    fn from_json(raw: &RawValue) -> Result<Self, JsonError> {
+        Ok(serde_json::from_slice::<super::timestamp::Rfc3339>(raw.get().as_bytes())?.0)
+    }
+    fn write_json(&self, out: &mut String) {
+        if let Ok(text) = serde_json::to_string(self) {
+            out.push_str(&text);
+        }
+    }
+}
 
 impl Json for String {
     fn from_json(raw: &RawValue) -> Result<Self, JsonError> {

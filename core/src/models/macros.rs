@@ -29,6 +29,11 @@
 /// }
 /// ```
 ///
+/// A field may end with `via Wrapper` (`created_at: DateTime<Utc> =
+/// "created_at" via Rfc3339,`): its value is decoded as `Wrapper`, a
+/// newtype over the field's type with a faster `Deserialize` of the same
+/// result, and unwrapped.
+///
 /// Required fields are plain `Type` and a missing key is a decode error.
 /// Optional fields are `Option<Type>`: an absent key and `null` both give
 /// `None`; a `null` is also remembered in `extra` so that encoding writes it
@@ -108,10 +113,10 @@ macro_rules! model {
         $(#[$meta:meta])*
         pub struct $name:ident {
             required {
-                $( $(#[$rmeta:meta])* $rf:ident : $rty:ty = $rjson:literal, )*
+                $( $(#[$rmeta:meta])* $rf:ident : $rty:ty = $rjson:literal $(via $rvia:ty)?, )*
             }
             optional {
-                $( $(#[$ometa:meta])* $of:ident : $oty:ty = $ojson:literal, )*
+                $( $(#[$ometa:meta])* $of:ident : $oty:ty = $ojson:literal $(via $ovia:ty)?, )*
             }
         }
     ) => {
@@ -163,10 +168,10 @@ macro_rules! model {
                         let mut extra = $crate::models::extra::Extra::new();
                         while let Some(key) = map.next_key::<Field>()? {
                             match key {
-                                $( Field::$rf => $rf = Some(map.next_value()?), )*
-                                $( Field::$of => match map.next_value::<::core::option::Option<$oty>>()? {
+                                $( Field::$rf => $rf = Some(next_value!(map, $rty $(, $rvia)?)), )*
+                                $( Field::$of => match next_value!(map, optional $oty $(, $ovia)?) {
                                     Some(v) => $of = Some(v),
-                                    None => { extra.insert_null($ojson.to_owned()); }
+                                    None => { extra.insert_null($ojson); }
                                 }, )*
                                 Field::Other(k) => { extra.insert(k, map.next_value::<::std::boxed::Box<::serde_json::value::RawValue>>()?); }
                             }
@@ -202,6 +207,25 @@ macro_rules! model {
                 map.end()
             }
         }
+    };
+}
+
+/// The next value of a `serde` map, as a field of type `$t` (`optional`:
+/// `Option<$t>`); decoded as the newtype `$via` and unwrapped when the
+/// field has one (`via` in [`model!`]).
+macro_rules! next_value {
+    ($map:ident, optional $t:ty) => {
+        $map.next_value::<::core::option::Option<$t>>()?
+    };
+    ($map:ident, optional $t:ty, $via:ty) => {
+        $map.next_value::<::core::option::Option<$via>>()?
+            .map(|v| v.0)
+    };
+    ($map:ident, $t:ty) => {
+        $map.next_value::<$t>()?
+    };
+    ($map:ident, $t:ty, $via:ty) => {
+        $map.next_value::<$via>()?.0
     };
 }
 

@@ -21,6 +21,7 @@ mod region;
 mod ssh_key;
 mod str_list;
 mod tag;
+mod timestamp;
 mod volume;
 
 pub use account::{Account, AccountStatus, Team};

@@ -2,6 +2,7 @@ use chrono::{DateTime, Utc};
 
 use super::region::Region;
 use super::str_list::StrList;
+use super::timestamp::Rfc3339;
 
 model! {
     /// A block storage volume (taggable; listed here for tag and untag).
@@ -22,7 +23,7 @@ model! {
             /// Size in gigabytes.
             size_gigabytes: u64 = "size_gigabytes",
             /// Creation time.
-            created_at: DateTime<Utc> = "created_at",
+            created_at: DateTime<Utc> = "created_at" via Rfc3339,
             /// Filesystem type.
             filesystem_type: String = "filesystem_type",
             /// Filesystem label.
