@@ -164,6 +164,9 @@ fn main() -> ExitCode {
         }
         Err(e) => return Fail::usage(usage_line(&e.to_string())).report(None),
     };
+    if let Some(done) = cmd::run_offline(&cli.command) {
+        return done.map_or_else(|f| f.report(None), |()| ExitCode::SUCCESS);
+    }
     let token = match token(&cli.global) {
         Ok(t) => t,
         Err(f) => return f.report(None),

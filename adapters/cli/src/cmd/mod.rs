@@ -1,6 +1,7 @@
 //! The commands, a module per group; [`run`] runs one.
 
 mod action;
+mod call;
 mod domain;
 mod droplet;
 mod firewall;
@@ -23,7 +24,7 @@ use clap::Subcommand;
 use crate::ctx::Ctx;
 use crate::fail::Fail;
 
-/// The command groups: `doapi GROUP COMMAND ...`, and `doapi request`.
+/// The command groups: `doapi GROUP COMMAND ...`, `doapi request` and `doapi call`.
 #[derive(Subcommand)]
 pub enum Command {
     /// Droplets: show, create, delete, act on, wait for.
@@ -82,6 +83,8 @@ pub enum Command {
     Account(show_only::ShowOnly),
     /// Any API call.
     Request(request::RequestArgs),
+    /// Any operation of the API by its id (`doapi call --list`).
+    Call(call::CallArgs),
 }
 
 /// Runs a command.
@@ -106,5 +109,15 @@ pub fn run(ctx: &mut Ctx, command: Command) -> Result<(), Fail> {
         Command::Size(c) => show_only::size(ctx, c),
         Command::Account(c) => show_only::account(ctx, c),
         Command::Request(r) => request::run(ctx, r),
+        Command::Call(c) => call::run(ctx, c),
+    }
+}
+
+/// Runs a command that needs neither a client nor a token (`doapi call
+/// --list`, `doapi call OPERATION_ID --help`), if it is one.
+pub fn run_offline(command: &Command) -> Option<Result<(), Fail>> {
+    match command {
+        Command::Call(c) => call::offline(c),
+        _ => None,
     }
 }
