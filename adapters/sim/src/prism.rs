@@ -1,7 +1,9 @@
 //! The conformance harness (feature `prism`): Stoplight Prism's validating
 //! proxy (`shared/tools/prism.sh proxy UPSTREAM --errors`) in front of the
 //! simulator, so a test suite can check that what its client sends, and
-//! what the simulator answers, is DigitalOcean as the official spec says.
+//! what the simulator answers, is DigitalOcean as the official spec says;
+//! and Prism's mock of the spec (`prism.sh mock`), which validates requests
+//! and answers from the spec's examples or made-up data.
 //!
 //! The shared folder is `$DOAPI_SHARED`, else `shared/` beside the
 //! repository. A test whose tools are missing calls [`skip_or_fail`]: it
@@ -101,12 +103,44 @@ impl Prism {
     /// Starts `prism.sh proxy PORT UPSTREAM --errors` and waits (at most
     /// five minutes) until it accepts connections. Panics if it does not.
     pub fn start(prism_sh: &Path, port: u16, upstream: &str) -> Prism {
+        Prism::run(
+            prism_sh,
+            port,
+            &["proxy", &port.to_string(), upstream, "--errors"],
+        )
+    }
+
+    /// Starts Prism's mock of the spec, `prism.sh mock PORT --errors` and
+    /// `flags` (`--dynamic`: answers made up from the schemas, new on each
+    /// request, instead of the spec's examples), and waits as
+    /// [`Prism::start`] does. It validates each request and flags what
+    /// violates the spec (an `sl-violations` header, and a 422 or other
+    /// error answer). `None`, after [`skip_or_fail`], when Prism cannot run
+    /// here.
+    pub fn mock(flags: &[&str]) -> Option<Prism> {
+        let prism_sh = match Prism::script() {
+            Ok(p) => p,
+            Err(why) => {
+                skip_or_fail(&why);
+                return None;
+            }
+        };
+        let port = free_port();
+        let mut args = vec!["mock".to_owned(), port.to_string(), "--errors".to_owned()];
+        args.extend(flags.iter().map(|f| (*f).to_owned()));
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        Some(Prism::run(&prism_sh, port, &args))
+    }
+
+    /// Runs `prism.sh ARGS`, listening on `port`, until it accepts
+    /// connections (at most five minutes; panics if it does not).
+    fn run(prism_sh: &Path, port: u16, args: &[&str]) -> Prism {
         let log =
             std::env::temp_dir().join(format!("doapi-prism-{}-{port}.log", std::process::id()));
         let file = File::create(&log).expect("the Prism log");
         let child = Command::new("bash")
             .arg(prism_sh)
-            .args(["proxy", &port.to_string(), upstream, "--errors"])
+            .args(args)
             .stdin(Stdio::null())
             .stdout(file.try_clone().expect("the Prism log"))
             .stderr(file)

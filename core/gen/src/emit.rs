@@ -561,7 +561,7 @@ fn operation(
     // Endpoint.
     let (output, decode) = match &op.output {
         Output::Empty => ("()".to_owned(), "rt::empty(body)".to_owned()),
-        Output::Bytes => ("Vec<u8>".to_owned(), "Ok(body.to_vec())".to_owned()),
+        Output::Bytes(_) => ("Vec<u8>".to_owned(), "Ok(body.to_vec())".to_owned()),
         Output::Whole(t) => (
             ctx.rty(t.as_ref().unwrap_or(&Ty::Value)),
             "rt::whole(body)".to_owned(),
@@ -642,11 +642,19 @@ fn operation(
     }
     let headers: Vec<&crate::ops::Param> =
         op.params.iter().filter(|p| p.loc == Loc::Header).collect();
-    if !headers.is_empty() {
+    let accept = match &op.output {
+        Output::Bytes(media) => Some(media),
+        _ => None,
+    };
+    if !headers.is_empty() || accept.is_some() {
         out.push_str("    fn headers(&self) -> Vec<(&'static str, String)> {\n        let mut h = rt::Query::default();\n");
         for p in &headers {
             let method = if p.required { "req" } else { "opt" };
             let _ = writeln!(out, "        h.{method}({:?}, &self.{});", p.name, p.ident);
+        }
+        if let Some(media) = accept {
+            // What the operation answers instead of JSON.
+            let _ = writeln!(out, "        h.req(\"accept\", &{media:?}.to_owned());");
         }
         out.push_str("        h.headers()\n    }\n");
     }
@@ -791,7 +799,7 @@ fn table(ctx: &Ctx<'_, '_>, ops: &[Op]) -> String {
         let _ = writeln!(out, "        list_key: {:?},", op.list_key());
         let response = match &op.output {
             Output::Empty => "Response::Empty".to_owned(),
-            Output::Bytes => "Response::Bytes".to_owned(),
+            Output::Bytes(media) => format!("Response::Bytes({media:?})"),
             Output::Whole(_) => "Response::Whole".to_owned(),
             Output::One(k, _) => format!("Response::One({k:?})"),
             Output::Page(k, _) => format!("Response::Page({k:?})"),

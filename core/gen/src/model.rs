@@ -248,8 +248,8 @@ pub fn maximum(s: &Value) -> Option<f64> {
 
 /// The integer type of an integer schema: `u64` when its minimum is at
 /// least 0; else `i64`, unless the spec itself gives a value beyond
-/// `i64::MAX` (a `maximum`, `default` or `example`: then `u64`, or
-/// `serde_json::Number` when a minimum below 0 is given too).
+/// `i64::MAX` (a `maximum`, `default` or `example`): then
+/// `serde_json::Number`.
 pub fn integer(s: &Value) -> Ty {
     if minimum(s).is_some_and(|m| m >= 0.0) {
         return Ty::U64;
@@ -261,10 +261,12 @@ pub fn integer(s: &Value) -> Ty {
             v.as_u64().is_some_and(|x| x > i64::MAX as u64)
                 || v.as_f64().is_some_and(|x| x >= 9.223_372_036_854_776e18)
         });
-    match (beyond, minimum(s)) {
-        (true, Some(_)) => Ty::Number,
-        (true, None) => Ty::U64,
-        _ => Ty::I64,
+    // Beyond i64 and possibly negative (no minimum, or a negative one):
+    // no integer type holds both.
+    if beyond {
+        Ty::Number
+    } else {
+        Ty::I64
     }
 }
 

@@ -80,8 +80,8 @@ pub struct Body {
 pub enum Output {
     /// No body: `()`.
     Empty,
-    /// Not JSON: the bytes.
-    Bytes,
+    /// Not JSON: the bytes, of these media types (the `Accept` sent).
+    Bytes(String),
     /// The whole JSON body.
     Whole(Option<Ty>),
     /// The value under one key.
@@ -135,7 +135,7 @@ impl Op {
 /// What the success response is, before typing.
 enum Shape<'s> {
     Empty,
-    Bytes,
+    Bytes(String),
     Json(&'s Value),
 }
 
@@ -163,6 +163,14 @@ pub fn build<'s>(spec: &'s Spec, ov: &'s Overrides) -> Result<(Vec<Op>, Types<'s
             ov.responses.keys().map(String::as_str).collect(),
         ),
         ("bad_examples", ov.bad_examples.keys().map(first).collect()),
+        (
+            "prism_refuses",
+            ov.prism_refuses.keys().map(String::as_str).collect(),
+        ),
+        (
+            "made_up_answers",
+            ov.made_up_answers.keys().map(String::as_str).collect(),
+        ),
     ] {
         for k in keys {
             if !ids.contains(k) {
@@ -244,7 +252,7 @@ pub fn build<'s>(spec: &'s Spec, ov: &'s Overrides) -> Result<(Vec<Op>, Types<'s
         let shape = success(spec, ov, r.op).map_err(|e| format!("{}: {e}", op.id))?;
         op.output = match shape {
             Shape::Empty => Output::Empty,
-            Shape::Bytes => Output::Bytes,
+            Shape::Bytes(media) => Output::Bytes(media),
             Shape::Json(schema) => match ov.responses.get(&op.id) {
                 Some(e) => {
                     let schema = match &e.schema {
@@ -447,7 +455,7 @@ fn success<'s>(spec: &'s Spec, ov: &Overrides, op: &'s Value) -> Result<Shape<'s
     };
     let mut codes: Vec<&String> = responses.keys().collect();
     codes.sort();
-    let mut bytes = false;
+    let mut media = BTreeSet::new();
     for code in &codes {
         let error = code.starts_with('4')
             || code.starts_with('5')
@@ -465,9 +473,13 @@ fn success<'s>(spec: &'s Spec, ov: &Overrides, op: &'s Value) -> Result<Shape<'s
         if let Some(media) = content.get("application/json") {
             return Ok(Shape::Json(media.get("schema").unwrap_or(&Value::Null)));
         }
-        bytes |= !content.is_empty();
+        media.extend(content.keys().map(String::as_str));
     }
-    Ok(if bytes { Shape::Bytes } else { Shape::Empty })
+    Ok(if media.is_empty() {
+        Shape::Empty
+    } else {
+        Shape::Bytes(media.into_iter().collect::<Vec<_>>().join(", "))
+    })
 }
 
 fn envelope<'s>(

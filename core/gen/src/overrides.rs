@@ -173,6 +173,14 @@ pub struct Overrides {
     /// by `operation_id code where` (as the examples test names them).
     #[serde(default)]
     pub bad_examples: BTreeMap<String, Because>,
+    /// Operations no request of which Prism's validator accepts, because
+    /// of the spec (the Prism test sends them and expects it to refuse).
+    #[serde(default)]
+    pub prism_refuses: BTreeMap<String, Because>,
+    /// GET operations whose answers made up from their schema (Prism's
+    /// mock, `--dynamic`) the client's types refuse on purpose.
+    #[serde(default)]
+    pub made_up_answers: BTreeMap<String, Because>,
     /// `schema.property` → type or requiredness.
     #[serde(default)]
     pub fields: BTreeMap<String, Field>,
@@ -195,7 +203,7 @@ impl Overrides {
         check("error_responses", "", &o.error_responses.reason);
         check("required_in_responses", "", &o.required_in_responses.reason);
         check("default_features", "", &o.default_features.reason);
-        let sections: [(&str, Vec<(&String, &str)>); 11] = [
+        let sections: [(&str, Vec<(&String, &str)>); 13] = [
             (
                 "tags",
                 o.tags.iter().map(|(k, v)| (k, v.reason.as_str())).collect(),
@@ -249,6 +257,20 @@ impl Overrides {
             (
                 "bad_examples",
                 o.bad_examples
+                    .iter()
+                    .map(|(k, v)| (k, v.reason.as_str()))
+                    .collect(),
+            ),
+            (
+                "prism_refuses",
+                o.prism_refuses
+                    .iter()
+                    .map(|(k, v)| (k, v.reason.as_str()))
+                    .collect(),
+            ),
+            (
+                "made_up_answers",
+                o.made_up_answers
                     .iter()
                     .map(|(k, v)| (k, v.reason.as_str()))
                     .collect(),

@@ -167,6 +167,11 @@ impl Endpoint for InvoicesGetCsvByUuid {
             rt::seg(&self.invoice_uuid)
         )
     }
+    fn headers(&self) -> Vec<(&'static str, String)> {
+        let mut h = rt::Query::default();
+        h.req("accept", &"text/csv".to_owned());
+        h.headers()
+    }
     fn validate(&self) -> Result<(), RequestError> {
         rt::non_empty("invoice_uuid", &self.invoice_uuid)?;
         Ok(())
@@ -199,6 +204,11 @@ impl Endpoint for InvoicesGetPdfByUuid {
             "/v2/customers/my/invoices/{}/pdf",
             rt::seg(&self.invoice_uuid)
         )
+    }
+    fn headers(&self) -> Vec<(&'static str, String)> {
+        let mut h = rt::Query::default();
+        h.req("accept", &"application/pdf".to_owned());
+        h.headers()
     }
     fn validate(&self) -> Result<(), RequestError> {
         rt::non_empty("invoice_uuid", &self.invoice_uuid)?;

@@ -3937,13 +3937,13 @@ model! {
         /// `file_delete_delay_ms`.
         file_delete_delay_ms: i64 = "file_delete_delay_ms",
         /// `flush_messages`.
-        flush_messages: u64 = "flush_messages",
+        flush_messages: serde_json::Number = "flush_messages",
         /// `flush_ms`.
-        flush_ms: u64 = "flush_ms",
+        flush_ms: serde_json::Number = "flush_ms",
         /// `index_interval_bytes`.
         index_interval_bytes: i64 = "index_interval_bytes",
         /// `max_compaction_lag_ms`.
-        max_compaction_lag_ms: u64 = "max_compaction_lag_ms",
+        max_compaction_lag_ms: serde_json::Number = "max_compaction_lag_ms",
         /// `max_message_bytes`.
         max_message_bytes: i64 = "max_message_bytes",
         /// `message_down_conversion_enable`.

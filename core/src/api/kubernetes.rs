@@ -574,6 +574,11 @@ impl Endpoint for KubernetesGetKubeconfig {
         q.opt("type", &self.kind);
         q.finish()
     }
+    fn headers(&self) -> Vec<(&'static str, String)> {
+        let mut h = rt::Query::default();
+        h.req("accept", &"application/yaml".to_owned());
+        h.headers()
+    }
     fn validate(&self) -> Result<(), RequestError> {
         rt::non_empty("cluster_id", &self.cluster_id)?;
         rt::bounds(

@@ -127,8 +127,9 @@
 //!   the widest type of each sign is the only one that holds every value the
 //!   spec allows; a field whose values can be negative can only be signed.
 //!   Where the spec itself gives a value beyond `i64::MAX` (a `maximum`,
-//!   `default` or `example`, as Kafka's `flush_ms` does), the field is
-//!   `u64`, or `serde_json::Number` if a negative minimum is given too.
+//!   `default` or `example`, as Kafka's `flush_ms` does) and no minimum of 0
+//!   or more, the field is `serde_json::Number`: no integer type holds both
+//!   that value and the negative ones the spec allows.
 //! - **Debug** prints a model as its name and JSON text.
 //!
 //! # `required`

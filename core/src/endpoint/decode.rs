@@ -44,9 +44,13 @@ impl<T> Page<T> {
         self.links.as_ref()?.pages.as_ref()?.next.as_deref()
     }
 
-    /// `meta.total`: the number of items over all pages.
+    /// `meta.total`: the number of items over all pages (`None` for a
+    /// negative one).
     pub fn total(&self) -> Option<u64> {
-        self.meta.as_ref()?.total
+        self.meta
+            .as_ref()?
+            .total
+            .and_then(|t| u64::try_from(t).ok())
     }
 }
 

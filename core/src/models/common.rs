@@ -35,7 +35,9 @@ model! {
         required {}
         optional {
             /// The number of items in the whole listing, over all pages.
-            total: u64 = "total",
+            /// Signed, as the spec gives it no minimum (a negative total
+            /// decodes; [`Page::total`](crate::Page::total) ignores it).
+            total: i64 = "total",
         }
     }
 }

@@ -4469,7 +4469,7 @@ pub static OPERATIONS: &[Operation] = &[
         params: &[Param { name: "invoice_uuid", location: Location::Path, kind: ParamKind::String { values: &[], format: None }, required: true }, ],
         body: Body::None,
         list_key: None,
-        response: Response::Bytes,
+        response: Response::Bytes("text/csv"),
         implementation: Implementation::Generated("billing::InvoicesGetCsvByUuid"),
     },
     Operation {
@@ -4481,7 +4481,7 @@ pub static OPERATIONS: &[Operation] = &[
         params: &[Param { name: "invoice_uuid", location: Location::Path, kind: ParamKind::String { values: &[], format: None }, required: true }, ],
         body: Body::None,
         list_key: None,
-        response: Response::Bytes,
+        response: Response::Bytes("application/pdf"),
         implementation: Implementation::Generated("billing::InvoicesGetPdfByUuid"),
     },
     Operation {
@@ -4685,7 +4685,7 @@ pub static OPERATIONS: &[Operation] = &[
         params: &[Param { name: "cluster_id", location: Location::Path, kind: ParamKind::String { values: &[], format: Some("uuid") }, required: true }, Param { name: "expiry_seconds", location: Location::Query, kind: ParamKind::Integer { min: Some(0), max: None }, required: false }, Param { name: "type", location: Location::Query, kind: ParamKind::String { values: &["token", "sso"], format: None }, required: false }, ],
         body: Body::None,
         list_key: None,
-        response: Response::Bytes,
+        response: Response::Bytes("application/yaml"),
         implementation: Implementation::Generated("kubernetes::KubernetesGetKubeconfig"),
     },
     Operation {

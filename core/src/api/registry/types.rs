@@ -106,8 +106,9 @@ pub enum Body {
 pub enum Response {
     /// No content: `()`.
     Empty,
-    /// Content other than JSON: the bytes.
-    Bytes,
+    /// Content other than JSON, of these media types (sent as the
+    /// request's `Accept`): the bytes.
+    Bytes(&'static str),
     /// The whole JSON body.
     Whole,
     /// The value under this key (`{"droplet": {...}}`).
@@ -532,7 +533,8 @@ impl fmt::Debug for DynOp {
 
 impl DynOp {
     /// Built from the registry's data: the path template filled in, the
-    /// query and headers in the order given, the body as given; with
+    /// query and headers in the order given (and the `Accept` of an
+    /// answer that is not JSON), the body as given; with
     /// `hooks`, the body is sent as its typed value encodes it, and
     /// responses are checked against the typed output.
     fn from_data(
@@ -565,6 +567,9 @@ impl DynOp {
                 }
                 _ => {}
             }
+        }
+        if let Response::Bytes(media) = op.response {
+            headers.push(("accept", media.to_owned()));
         }
         let body = match (p.body_text(), hooks.and_then(|h| h.body)) {
             (Some(text), Some(typed)) => Some(typed(text)?),
@@ -603,7 +608,7 @@ impl DynOp {
             Response::Whole => rt::check_whole(body, check),
             Response::One(key) => rt::check_one(body, key, check),
             Response::Page(key) => rt::check_page(body, key, check),
-            Response::Empty | Response::Bytes => Ok(()),
+            Response::Empty | Response::Bytes(_) => Ok(()),
         }
     }
 }
@@ -632,7 +637,7 @@ impl Endpoint for DynOp {
         }
         match serde_json::from_slice(body) {
             Ok(v) => Ok(v),
-            Err(_) if self.op.response == Response::Bytes => {
+            Err(_) if matches!(self.op.response, Response::Bytes(_)) => {
                 Ok(Value::String(String::from_utf8_lossy(body).into_owned()))
             }
             Err(e) => Err(DecodeError::new(".", e.to_string(), body)),
