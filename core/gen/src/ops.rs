@@ -510,7 +510,10 @@ fn envelope<'s>(
     }
     if props.len() == 1 {
         if let Some((k, v)) = props.iter().next() {
-            if k != "links" && k != "meta" {
+            // A value that may be null is an optional field of the whole
+            // body: the value itself cannot be null.
+            let nullable = spec.resolve(v).get("nullable") == Some(&Value::Bool(true));
+            if k != "links" && k != "meta" && !nullable {
                 return Envelope::One(k.clone(), v);
             }
         }

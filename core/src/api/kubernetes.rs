@@ -376,7 +376,7 @@ pub struct KubernetesGetAvailableUpgrades {
 }
 
 impl Endpoint for KubernetesGetAvailableUpgrades {
-    type Output = Vec<KubernetesVersion>;
+    type Output = KubernetesGetAvailableUpgradesResponse;
     fn path(&self) -> String {
         format!(
             "/v2/kubernetes/clusters/{}/upgrades",
@@ -388,7 +388,7 @@ impl Endpoint for KubernetesGetAvailableUpgrades {
         Ok(())
     }
     fn decode(&self, body: &[u8]) -> Result<Self::Output, DecodeError> {
-        rt::one(body, "available_upgrade_versions")
+        rt::whole(body)
     }
 }
 
@@ -1501,6 +1501,15 @@ model! {
         volume_snapshots: Vec<String> = "volume_snapshots",
         /// `volumes`.
         volumes: Vec<String> = "volumes",
+    }
+}
+
+model! {
+    gen
+    /// Response of `kubernetes_get_availableUpgrades`.
+    pub struct KubernetesGetAvailableUpgradesResponse {
+        /// `available_upgrade_versions`.
+        available_upgrade_versions: Vec<KubernetesVersion> = "available_upgrade_versions",
     }
 }
 

@@ -5,7 +5,7 @@
 //! here or in [`crate::endpoints`]: 607 generated as values of this
 //! module, 51 hand-made in the droplet area (not generated again:
 //! one definition per operation), 1 skipped (each with its reason in
-//! `core/gen/overrides.json`). They use 980 generated types. The code is
+//! `core/gen/overrides.json`). They use 981 generated types. The code is
 //! written by `doapi-gen` (`core/gen`) from `../shared/openapi/digitalocean-v2.json`;
 //! rerun `cargo run -p doapi-gen` when the spec changes (`--check` tells
 //! whether the files are current).
@@ -152,8 +152,10 @@
 //! by the core's [`Paginator`](crate::paginate::Paginator): `per_page` comes
 //! from the configuration and the next pages from `links.pages.next`, so a
 //! listing has no `page` or `per_page` field. A response of one key
-//! (`{"firewall": {...}}`) is that key's value; any other response is the
-//! whole object. No content is `()`, content other than JSON is its bytes.
+//! (`{"firewall": {...}}`) is that key's value, unless the spec lets it be
+//! `null`; any other response is the whole object. No content is `()`,
+//! content other than JSON is its bytes (the request's `Accept` is the
+//! media types the spec gives it).
 //! Error responses are the core's [`ApiError`](crate::error::ApiError), for
 //! every operation.
 //!

@@ -49,9 +49,11 @@ struct CallCommand {
 /// call.
 pub fn offline(c: &CallArgs) -> Option<Result<(), Fail>> {
     if c.list {
-        return Some(print_lines(registry::OPERATIONS.iter().filter_map(|op| {
-            offered(op).then(|| format!("{} {} {}", op.id, op.method, op.path))
-        })));
+        let lines = registry::OPERATIONS
+            .iter()
+            .filter(|op| offered(op))
+            .map(|op| format!("{} {} {}", op.id, op.method, op.path));
+        return Some(print_lines(lines));
     }
     if !c.help {
         return None;

@@ -4625,7 +4625,7 @@ pub static OPERATIONS: &[Operation] = &[
         params: &[Param { name: "cluster_id", location: Location::Path, kind: ParamKind::String { values: &[], format: Some("uuid") }, required: true }, ],
         body: Body::None,
         list_key: None,
-        response: Response::One("available_upgrade_versions"),
+        response: Response::Whole,
         implementation: Implementation::Generated("kubernetes::KubernetesGetAvailableUpgrades"),
     },
     Operation {
@@ -8613,7 +8613,7 @@ pub(super) fn hooks(op: &Operation) -> Option<Hooks> {
         #[cfg(feature = "kubernetes")]
         "kubernetes_destroy_associatedResourcesSelective" => Hooks { body: Some(super::types::body::<crate::api::kubernetes::DestroyAssociatedKubernetesResources>), response: None },
         #[cfg(feature = "kubernetes")]
-        "kubernetes_get_availableUpgrades" => Hooks { body: None, response: Some(super::types::response::<Vec<crate::api::kubernetes::KubernetesVersion>>) },
+        "kubernetes_get_availableUpgrades" => Hooks { body: None, response: Some(super::types::response::<crate::api::kubernetes::KubernetesGetAvailableUpgradesResponse>) },
         #[cfg(feature = "kubernetes")]
         "kubernetes_get_cluster" => Hooks { body: None, response: Some(super::types::response::<crate::api::kubernetes::ClusterRead>) },
         #[cfg(feature = "kubernetes")]
