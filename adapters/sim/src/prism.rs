@@ -49,13 +49,7 @@ pub fn free_port() -> u16 {
 /// the simulator's links point (so following them goes through the proxy
 /// too). `None`, after [`skip_or_fail`], when Prism cannot run here.
 pub fn proxied(config: SimConfig) -> Option<(SimServer, Prism)> {
-    let prism_sh = match Prism::script() {
-        Ok(p) => p,
-        Err(why) => {
-            skip_or_fail(&why);
-            return None;
-        }
-    };
+    let prism_sh = Prism::script_or_skip()?;
     let port = free_port();
     let server = SimServer::start_blocking(SimConfig {
         public_url: Some(format!("http://127.0.0.1:{port}")),
@@ -100,6 +94,11 @@ impl Prism {
         Ok(prism_sh)
     }
 
+    /// [`Prism::script`], or `None` after [`skip_or_fail`].
+    pub fn script_or_skip() -> Option<PathBuf> {
+        Prism::script().map_err(|why| skip_or_fail(&why)).ok()
+    }
+
     /// Starts `prism.sh proxy PORT UPSTREAM --errors` and waits (at most
     /// five minutes) until it accepts connections. Panics if it does not.
     pub fn start(prism_sh: &Path, port: u16, upstream: &str) -> Prism {
@@ -118,13 +117,7 @@ impl Prism {
     /// error answer). `None`, after [`skip_or_fail`], when Prism cannot run
     /// here.
     pub fn mock(flags: &[&str]) -> Option<Prism> {
-        let prism_sh = match Prism::script() {
-            Ok(p) => p,
-            Err(why) => {
-                skip_or_fail(&why);
-                return None;
-            }
-        };
+        let prism_sh = Prism::script_or_skip()?;
         let port = free_port();
         let mut args = vec!["mock".to_owned(), port.to_string(), "--errors".to_owned()];
         args.extend(flags.iter().map(|f| (*f).to_owned()));

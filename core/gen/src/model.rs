@@ -978,6 +978,10 @@ mod tests {
             (json!({"type": "integer", "enum": [0, 1]}), Ty::I64),
             (
                 json!({"type": "integer", "example": 9223372036854776000u64}),
+                Ty::Number,
+            ),
+            (
+                json!({"type": "integer", "minimum": 0, "example": 9223372036854776000u64}),
                 Ty::U64,
             ),
             (
