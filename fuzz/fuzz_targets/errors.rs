@@ -34,15 +34,17 @@ fn is_invisible(c: char) -> bool {
 /// The error a machine ends with, driven by a session through one answer.
 fn error_of<M: Machine>(
     session: &Session,
-    mut machine: M,
+    machine: M,
     answer: Result<Response<Vec<u8>>, TransportError>,
 ) -> Option<Error> {
-    let Next::Send(out) = session.next(&mut machine) else {
+    let now = Instant::now();
+    let mut machine = session.meter(machine, now);
+    let Next::Send(out) = session.next(&mut machine, now) else {
         return None;
     };
-    session.answer(&mut machine, &out.span, Instant::now(), answer);
+    session.answer(&mut machine, &out.pending, now, answer);
     loop {
-        match session.next(&mut machine) {
+        match session.next(&mut machine, now) {
             Next::Return(Some(Err(e))) => return Some(e),
             Next::Return(Some(Ok(_))) => continue,
             _ => return None,
