@@ -167,15 +167,11 @@ impl<L: List> Paginator<L> {
         pager
     }
 
-    /// The same listing drawing from the budget as a wait's polls do.
-    pub(crate) fn in_background(mut self) -> Self {
+    /// The same listing as a wait reads it: drawing from the budget in the
+    /// background, as its polls do, and one page at a time (a wait may stop
+    /// reading early: pages fetched ahead would be spent for nothing).
+    pub(crate) fn for_a_wait(mut self) -> Self {
         self.priority = Priority::Background;
-        self
-    }
-
-    /// The same listing fetching one page at a time (a wait's, which may
-    /// stop reading early: pages fetched ahead would be spent for nothing).
-    pub(crate) fn one_at_a_time(mut self) -> Self {
         self.in_flight = 1;
         self
     }

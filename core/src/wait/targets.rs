@@ -478,9 +478,7 @@ impl<T: Waitable> Wait<T> {
 
     fn start_listing(&mut self, listing: Listing) {
         let op = T::lister(listing.clone());
-        let pager = Paginator::new(&self.core.config, op)
-            .in_background()
-            .one_at_a_time();
+        let pager = Paginator::new(&self.core.config, op).for_a_wait();
         self.phase = Phase::Listing {
             listing,
             pager: Box::new(pager),
